@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel under qemu-system-x86_64 (TCG) with a busybox initramfs
+# that runs one guest scenario, and keep the serial console in a log.
+#
+#   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
+#           --scenario tests/guest/boot-m.sh --log out.log \
+#           [--selftest osc_procfs_test] [--module x.ko]... [--append ARGS]
+#
+# The guest's /init (scripts/guest/init) runs the scenario and powers off.
+# Exits 0 if the guest ran the scenario to its end.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
+MODULES=()
+TIMEOUT=${OSC_BOOT_TIMEOUT:-300}
+
+usage() {
+	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+}
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		--kernel) KERNEL=$2 ;;
+		--cpio-tool) CPIO_TOOL=$2 ;;
+		--scenario) SCENARIO=$2 ;;
+		--log) LOG=$2 ;;
+		--selftest) SELFTEST=$2 ;;
+		--module) MODULES+=("$2") ;;
+		--append) APPEND=$2 ;;
+		*) usage ;;
+		esac
+		shift 2
+	done
+	[[ -n $KERNEL && -n $CPIO_TOOL && -n $SCENARIO && -n $LOG ]] || usage
+}
+
+# cpio_list: the initramfs, in gen_init_cpio's list format (no root needed
+# for the device node)
+cpio_list() {
+	local busybox m
+	busybox=$(command -v busybox) || die "busybox not found: run scripts/deps.sh"
+	cat <<-LIST
+		dir /dev 0755 0 0
+		nod /dev/console 0600 0 0 c 5 1
+		dir /bin 0755 0 0
+		dir /proc 0755 0 0
+		dir /sys 0755 0 0
+		dir /tmp 1777 0 0
+		dir /lib 0755 0 0
+		dir /lib/modules 0755 0 0
+		dir /lib/modules/osc 0755 0 0
+		file /bin/busybox $busybox 0755 0 0
+		file /init $OSC_TOP/scripts/guest/init 0755 0 0
+		file /lib.sh $OSC_TOP/scripts/guest/lib.sh 0644 0 0
+		file /scenario $SCENARIO 0755 0 0
+	LIST
+	[[ -z $SELFTEST ]] || echo "file /bin/osc_procfs_test $SELFTEST 0755 0 0"
+	for m in "${MODULES[@]}"; do
+		echo "file /lib/modules/osc/$(basename "$m") $m 0644 0 0"
+	done
+}
+
+make_initramfs() {
+	local list=$1 cpio=$2
+	cpio_list >"$list"
+	"$CPIO_TOOL" "$list" >"$cpio"
+}
+
+run_qemu() {
+	local cpio=$1
+	timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
+		-M pc -m 512 -nodefaults -no-reboot -display none \
+		-serial stdio -monitor none \
+		-kernel "$KERNEL" -initrd "$cpio" \
+		-append "console=ttyS0 panic=-1 $APPEND" </dev/null
+}
+
+main() {
+	local rc=0 t0
+	parse_args "$@"
+	WORK=$(mktemp -d)
+	trap 'rm -rf "$WORK"' EXIT
+	make_initramfs "$WORK/list" "$WORK/initramfs.cpio"
+	t0=$(now_s)
+	run_qemu "$WORK/initramfs.cpio" >"$LOG" 2>&1 || rc=$?
+	say "   guest: $(basename "$SCENARIO") ran for $(elapsed "$t0") s, console log in $LOG"
+	if ((rc == 124)); then
+		warn "   qemu timed out after $TIMEOUT s; the end of the console log:"
+		tail -n 20 "$LOG" >&2
+		return 1
+	fi
+	grep -q '^osc-guest: scenario exit' "$LOG" || {
+		warn "   the guest did not finish its scenario (qemu exit $rc); the end of the console log:"
+		tail -n 20 "$LOG" >&2
+		return 1
+	}
+}
+
+main "$@"

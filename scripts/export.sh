@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Export the series from a kernel git tree where it is applied as commits,
+# into patches/ and series: the maintainer's loop is apply.sh, edit,
+# commit (or rebase), export.
+#
+#   scripts/export.sh [--check] KERNEL_DIR [BASE]
+#
+# The series is the run of commits on top of HEAD whose subjects start
+# with "samples: osc_procfs:" or "selftests: osc_procfs:"; BASE names the
+# commit below them instead. The cover letter keeps its subject and text
+# from patches/0000-cover-letter.patch; its shortlog and diffstat are made
+# anew. The output depends only on the commits, so the same commits give
+# the same bytes. --check writes nothing: it only reports whether patches/
+# and series already hold exactly what an export would write.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SUBJECT_RE='^(samples|selftests): osc_procfs: '
+COVER=$OSC_TOP/patches/0000-cover-letter.patch
+CHECK=0 TREE='' BASE='' OUT=''
+
+usage() {
+	sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+}
+
+parse_args() {
+	[[ ${1:-} == --check ]] && { CHECK=1; shift; }
+	(($# == 1 || $# == 2)) || usage
+	TREE=$1 BASE=${2:-}
+	[[ -d $TREE ]] || die "$TREE is not a directory"
+	[[ $(git -C "$TREE" rev-parse --show-toplevel 2>/dev/null) == "$(cd "$TREE" && pwd -P)" ]] ||
+		die "$TREE is not the top of a git checkout; apply the series there with apply.sh first"
+}
+
+# find_base: the commit below the run of osc_procfs commits on top of HEAD
+find_base() {
+	local c=HEAD n=0
+	while git -C "$TREE" log -1 --format=%s "$c" 2>/dev/null | grep -Eq "$SUBJECT_RE"; do
+		c=$c^ n=$((n + 1))
+	done
+	((n)) || die "HEAD of $TREE is not an osc_procfs commit; name the base commit: $0 $TREE BASE"
+	git -C "$TREE" rev-parse "$c"
+}
+
+format_patches() {
+	local date
+	date=$(git -C "$TREE" log -1 --format=%aD HEAD)
+	GIT_COMMITTER_DATE=$date git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false \
+		-c diff.mnemonicPrefix=false -c diff.relative=false -c format.numbered=auto \
+		format-patch -q --zero-commit --no-signature --cover-letter --no-base \
+		--stat=80 --stat-graph-width=40 -o "$OUT" "$BASE..HEAD"
+}
+
+# cover_text: subject and blurb of the current cover letter, or placeholders
+cover_subject() {
+	[[ -f $COVER ]] || { echo '*** SUBJECT HERE ***'; return; }
+	sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$COVER" | head -n 1
+}
+
+cover_blurb() {
+	[[ -f $COVER ]] || { echo '*** BLURB HERE ***'; return; }
+	# after the header's blank line, up to the shortlog's "Author (N):"
+	awk 'body && /^[^ ].* \([0-9]+\):$/ { exit }
+	     body { print }
+	     !body && /^$/ { body = 1 }' "$COVER" | sed '$ { /^$/d }'
+}
+
+fill_cover() {
+	local new=$OUT/0000-cover-letter.patch subject blurb
+	subject=$(cover_subject)
+	blurb=$(cover_blurb)
+	SUBJECT=$subject BLURB=$blurb awk '
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, ENVIRON["SUBJECT"]) }
+		/^\*\*\* BLURB HERE \*\*\*$/ { print ENVIRON["BLURB"]; next }
+		{ print }' "$new" >"$new.tmp"
+	mv "$new.tmp" "$new"
+}
+
+write_series() {
+	{
+		echo "# The osc_procfs series, applied in this order (scripts/export.sh writes it)."
+		(cd "$OUT" && ls -- *.patch) | grep -v '^0000-cover-letter.patch$'
+	} >"$OUT/series"
+}
+
+compare() {
+	if diff -ru "$OSC_TOP/patches" "$OUT" --exclude=series >&2 &&
+		diff -u "$OSC_TOP/series" "$OUT/series" >&2; then
+		say "patches/ and series match the export of $TREE ($BASE..HEAD)"
+	else
+		die "patches/ or series differ from the export of $TREE (diff above); run: scripts/export.sh $TREE"
+	fi
+}
+
+install_export() {
+	rm -f "$OSC_TOP"/patches/*.patch
+	mv "$OUT"/*.patch "$OSC_TOP/patches/"
+	mv "$OUT/series" "$OSC_TOP/series"
+	say "exported $(grep -c "^[^#]" "$OSC_TOP/series") patches and a cover letter to $OSC_TOP/patches/"
+	say "next: review with 'git diff' here, then run 'make check'"
+}
+
+main() {
+	parse_args "$@"
+	[[ -n $BASE ]] || BASE=$(find_base)
+	OUT=$(mktemp -d)
+	trap 'rm -rf "$OUT"' EXIT
+	format_patches
+	fill_cover
+	write_series
+	if ((CHECK)); then
+		compare
+	else
+		mkdir -p "$OSC_TOP/patches"
+		install_export
+	fi
+}
+
+main "$@"

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest scenarios; sourced, busybox sh.
+# Each check prints one line the host counts: "CHECK ok - what" or
+# "CHECK FAIL - what".
+
+MODDIR=/lib/modules/osc
+OSC_MODULES="osc_simple osc_hello osc_jiffies osc_seconds"
+OSC_FILES="/proc/hello /proc/jiffies /proc/seconds"
+
+# check WHAT CMD...: run CMD; report whether it succeeded
+check() {
+	what=$1
+	shift
+	if "$@"; then
+		echo "CHECK ok - $what"
+	else
+		echo "CHECK FAIL - $what"
+	fi
+}
+
+# show CMD...: print a command as a shell session would, then run it
+show() {
+	echo "# $*"
+	"$@"
+}
+
+in_dmesg() { dmesg | grep -q -- "$1"; }
+is_listed() { grep -q "^$1 " /proc/modules; }
+none_present() {
+	for f in "$@"; do
+		[ ! -e "$f" ] || return 1
+	done
+}
+all_present() {
+	for f in "$@"; do
+		[ -e "$f" ] || return 1
+	done
+}
+
+# selftest_ok PASS SKIP: the selftest ran with PASS tests passed and SKIP
+# skipped ("any" for one or more) and none failed
+selftest_ok() {
+	want_pass=$1
+	want_skip=$2
+	[ "$want_pass" != any ] || want_pass='[1-9][0-9]*'
+	[ "$want_skip" != any ] || want_skip='[1-9][0-9]*'
+	OSC_PROCFS_HZ=$OSC_PROCFS_HZ /bin/osc_procfs_test >/tmp/selftest.log 2>&1
+	rc=$?
+	sed 's/^/  | /' /tmp/selftest.log
+	totals=$(grep '^# Totals:' /tmp/selftest.log)
+	echo "selftest exit $rc, $totals"
+	echo "$totals" | grep -Eq \
+		"^# Totals: pass:$want_pass fail:0 xfail:0 xpass:0 skip:$want_skip error:0\$"
+}
+
+# log_clean: the kernel log holds no sign of a kernel bug
+log_clean() {
+	! dmesg | grep -E 'BUG|WARNING|Oops|Call Trace'
+}
+
+not_in_dmesg() { ! in_dmesg "$1"; }
+none_listed() { ! grep -q '^osc_' /proc/modules; }
+
+# seconds_within_uptime: /proc/seconds is no more than the uptime
+seconds_within_uptime() {
+	s=$(cat /proc/seconds)
+	up=$(cut -d. -f1 /proc/uptime)
+	echo "/proc/seconds $s, uptime $up"
+	[ "$s" -le "$up" ]
+}
