@@ -46,9 +46,12 @@ find_base() {
 }
 
 format_patches() {
-	local date
+	local date name email
 	date=$(git -C "$TREE" log -1 --format=%aD HEAD)
-	GIT_COMMITTER_DATE=$date git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false \
+	name=$(git -C "$TREE" log -1 --format=%an HEAD)
+	email=$(git -C "$TREE" log -1 --format=%ae HEAD)
+	# the cover letter is dated and signed as the last patch
+	GIT_COMMITTER_DATE=$date GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false \
 		-c diff.mnemonicPrefix=false -c diff.relative=false -c format.numbered=auto \
 		format-patch -q --zero-commit --no-signature --cover-letter --no-base \
 		--stat=80 --stat-graph-width=40 -o "$OUT" "$BASE..HEAD"
