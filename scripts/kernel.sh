@@ -139,14 +139,15 @@ build_selftest() {
 
 config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
 
-# boot_mode MODE SCENARIO LOG: boot OUT/MODE's kernel with a guest scenario
+# boot_mode MODE SCENARIO LOG [CMDLINE]: boot OUT/MODE's kernel with a
+# guest scenario
 boot_mode() {
-	local mode=$1 scenario=$2 log=$3 mods=() m
+	local mode=$1 scenario=$2 log=$3 extra=${4:-} mods=() m
 	if [[ $mode == m ]]; then
 		for m in "$OUT/$mode"/*.ko; do mods+=(--module "$m"); done
 	fi
 	"$OSC_TOP/scripts/boot.sh" --kernel "$OUT/$mode/bzImage" \
 		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$scenario" \
 		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
-		--append "OSC_PROCFS_HZ=$(config_hz "$mode")" "${mods[@]}"
+		--append "OSC_PROCFS_HZ=$(config_hz "$mode") $extra" "${mods[@]}"
 }

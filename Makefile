@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# osc-procfs: the two commands of README.md, and the export.
+#
+#   make demo     install, apply, build =m, boot, show the modules at work
+#   make check    the test suite (what .ci/run runs)
+#   make export KERNEL_DIR=...   write patches/ and series from a git tree
+
+.PHONY: demo check export
+
+demo:
+	./scripts/demo.sh
+
+check:
+	./scripts/deps.sh
+	./tests/run.sh $(STAGES)
+
+export:
+	@test -n "$(KERNEL_DIR)" || { echo "usage: make export KERNEL_DIR=/path/to/linux"; exit 2; }
+	./scripts/export.sh "$(KERNEL_DIR)"
