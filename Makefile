@@ -11,7 +11,6 @@ demo:
 	./scripts/demo.sh
 
 check:
-	./scripts/deps.sh
 	./tests/run.sh $(STAGES)
 
 export:
