@@ -12,7 +12,7 @@ PACKAGES=(
 	cpio kmod xz-utils git patch
 	qemu-system-x86 busybox-static
 	sparse python3-ply python3-git
-	tmux
+	tmux shellcheck
 )
 
 missing_packages() {

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Kernel trees and builds in the cache; sourced after lib.sh.
 #
 # KERNEL_SRC picks the kernel: a 6.12 source tree (copied, never changed)

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034 # its variables are for the scripts that source it
 # Shared helpers for the osc-procfs scripts. Source it; do not run it.
 #
 # Everything heavy lives in a cache outside the checkout:
@@ -44,6 +45,9 @@ step() {
 	fi
 	return "$rc"
 }
+
+# kconfig_symbols: the symbols Kconfig.snippet defines, one per line
+kconfig_symbols() { sed -n 's/^\(menu\)\{0,1\}config //p' "$OSC_TOP/Kconfig.snippet"; }
 
 # with_lock CMD...: run CMD holding the cache's build lock, so two kernel
 # builds never run at once on this machine

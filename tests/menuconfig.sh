@@ -48,14 +48,15 @@ look_up() {
 }
 
 main() {
-	local sym
+	local sym syms
+	mapfile -t syms < <(kconfig_symbols)
 	mkdir -p "$DIR"
 	cp "$CONFIG" "$DIR/config"
 	tmux new-session -d -s "$SESSION" -x 160 -y 50 \
 		"make -C '$TREE' O='$OBJ' KCONFIG_CONFIG='$DIR/config' menuconfig; sleep 1"
 	trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true' EXIT
 	wait_for "Kernel Configuration"
-	for sym in $(sed -n 's/^\(menu\)\{0,1\}config //p' "$OSC_TOP/Kconfig.snippet"); do
+	for sym in "${syms[@]}"; do
 		look_up "$sym"
 	done
 	keys Escape Escape

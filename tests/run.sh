@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=scripts/kernel.sh
 . "$OSC_TOP/scripts/kernel.sh"
 
-STAGES=(deps source checkpatch apply_plain apply_git export build_m prefixes
+STAGES=(deps shellcheck source checkpatch apply_plain apply_git export build_m prefixes
 	warnings boot_m build_y boot_y build_n boot_n menuconfig)
 PASSED=0 FAILED=0
 declare -A STAGE_OK=()
@@ -57,6 +57,15 @@ tree_state() {
 
 stage_deps() { expect "packages installed" "$OSC_TOP/scripts/deps.sh"; }
 
+stage_shellcheck() {
+	local f
+	cd "$OSC_TOP"
+	for f in apply.sh .ci/run scripts/*.sh tests/*.sh scripts/guest/init scripts/guest/*.sh tests/guest/*.sh; do
+		expect "shellcheck is silent on $f" shellcheck -x "$f"
+	done
+	cd - >/dev/null
+}
+
 stage_source() { expect "pinned kernel in the cache: $KERNEL_SRC" prepare_source; }
 
 stage_checkpatch() {
@@ -64,7 +73,7 @@ stage_checkpatch() {
 	local p out
 	for p in "$OSC_TOP"/patches/0*.patch; do
 		[[ $p == */0000-cover-letter.patch ]] && continue
-		out=$(cd "$PLAIN" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict "$p" 2>&1 || true)
+		out=$(cd "$PLAIN" && { PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict "$p" 2>&1 || true; })
 		if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
 			pass "checkpatch --strict: ${p##*/}"
 		else
@@ -186,10 +195,11 @@ stage_boot_n() { boot_stage n; }
 
 stage_menuconfig() {
 	needs build_m || return 1
-	local opt dir=$OUT/menuconfig first
+	local opt opts dir=$OUT/menuconfig first
+	mapfile -t opts < <(kconfig_symbols)
 	expect "make menuconfig runs in tmux and finds our options" \
 		"$OSC_TOP/tests/menuconfig.sh" "$GTREE" "$BUILD" "$OUT/m/.config" "$dir" || return 1
-	for opt in $(sed -n 's/^\(menu\)\{0,1\}config //p' "$OSC_TOP/Kconfig.snippet"); do
+	for opt in "${opts[@]}"; do
 		expect "menuconfig: searching $opt shows it under Kernel hacking -> Sample kernel code" \
 			has_all "$dir/$opt.search" "Location:" "-> Kernel hacking" "-> Sample kernel code"
 		first=$(help_first_line "$opt")

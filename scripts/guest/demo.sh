@@ -1,6 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest scenario of the demo: what a student types, and what they see.
+# Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
+# shellcheck disable=SC2086
+# shellcheck source=scripts/guest/lib.sh
 . /lib.sh
 
 echo

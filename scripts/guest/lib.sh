@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2034 # its variables are for the scenarios
 # Helpers for the guest scenarios; sourced, busybox sh.
 # Each check prints one line the host counts: "CHECK ok - what" or
 # "CHECK FAIL - what".

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest scenario: the four options built as modules (=m). Load each one,
 # check the files and the log, run the selftest, unload, check it is gone.
+# Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
+# shellcheck disable=SC2086
+# shellcheck source=scripts/guest/lib.sh
 . /lib.sh
 
 for m in $OSC_MODULES; do
