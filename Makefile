@@ -3,15 +3,21 @@
 #
 #   make demo     install, apply, build =m, boot, show the modules at work
 #   make check    the test suite (what .ci/run runs)
+#   make quick    the stages an edit to a module needs, on a warm cache
 #   make export KERNEL_DIR=...   write patches/ and series from a git tree
 
-.PHONY: demo check export
+QUICK_STAGES = checkpatch apply_git export build_m warnings boot_m build_y boot_y
+
+.PHONY: demo check quick export
 
 demo:
 	./scripts/demo.sh
 
 check:
 	./tests/run.sh $(STAGES)
+
+quick:
+	./tests/run.sh $(QUICK_STAGES)
 
 export:
 	@test -n "$(KERNEL_DIR)" || { echo "usage: make export KERNEL_DIR=/path/to/linux"; exit 2; }
