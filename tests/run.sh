@@ -12,8 +12,10 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 # shellcheck source=scripts/kernel.sh
 . "$OSC_TOP/scripts/kernel.sh"
+# shellcheck source=tests/apply-cases.sh
+. "$OSC_TOP/tests/apply-cases.sh"
 
-STAGES=(deps shellcheck source checkpatch apply_plain apply_git export build_m prefixes
+STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
 	warnings boot_m build_y boot_y build_n boot_n menuconfig)
 PASSED=0 FAILED=0
 declare -A STAGE_OK=()
