@@ -444,6 +444,12 @@ ac_case_no_argument() {
 	ac_refused 2 'no KERNEL_DIR given' 'name the top directory of a Linux 6\.12 source tree'
 }
 
+ac_case_unknown_option() {
+	AC_T=$AC_DIR/linux
+	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_refused 2 'unknown option --revert' '--reverse' --revert "$AC_T"
+}
+
 ac_case_nonexistent_path() {
 	AC_T=$AC_DIR
 	ac_refused 1 'no-such-linux does not exist' 'give the top directory of a Linux source tree' \
@@ -831,6 +837,14 @@ ac_case_git_reverse_not_on_top() {
 	ac_says "says where they are" "$(printf '%s' "${AC_SUBJECTS[-1]}" | sed 's/[][\.*^$()/]/\\&/g') \(HEAD~1\)"
 }
 
+ac_case_git_reverse_uncommitted_change() {
+	AC_T=$AC_DIR/linux
+	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
+		ac_do "git am the series" ac_am "$AC_T" || return
+	echo '/* mine */' >>"$AC_T/samples/osc_procfs/osc_hello.c"
+	ac_refused 1 'has uncommitted changes' 'commit or stash them' --reverse "$AC_T"
+}
+
 ac_case_plain_reverse_not_applied() {
 	AC_T=$AC_DIR/linux
 	ac_do "mini tree" ac_mini "$AC_T" || return
@@ -903,7 +917,7 @@ ac_case_plain_foreign_journal() {
 	ac_refused 1 'not this series. journal' 'Repair .* by hand' "$AC_T"
 }
 
-AC_LIST=(no_argument nonexistent_path a_file not_a_kernel_tree
+AC_LIST=(no_argument unknown_option nonexistent_path a_file not_a_kernel_tree
 	plain_path_with_spaces git_path_with_spaces
 	other_version other_version_forced other_version_forced_not_fitting
 	git_uncommitted_change git_untracked_in_samples git_mid_rebase git_mid_am git_detached_head
@@ -914,7 +928,7 @@ AC_LIST=(no_argument nonexistent_path a_file not_a_kernel_tree
 	git_without_git plain_without_patch plain_without_git git_without_patch
 	plain_sigint_while_staging plain_ctrl_c_while_renaming git_ctrl_c_during_am
 	plain_sigkill_while_renaming plain_sigkill_while_cleaning_up
-	plain_reverse git_reverse git_reverse_not_on_top plain_reverse_not_applied
+	plain_reverse git_reverse git_reverse_not_on_top git_reverse_uncommitted_change plain_reverse_not_applied
 	git_reverse_not_applied plain_reverse_partly_applied plain_reverse_sigterm plain_reverse_sigkill
 	plain_leftovers_without_journal plain_foreign_journal)
 
