@@ -5,7 +5,8 @@
 #
 #   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
 #           --scenario tests/guest/boot-m.sh --log out.log \
-#           [--selftest osc_procfs_test] [--module x.ko]... [--append ARGS]
+#           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
+#           [--append ARGS]
 #
 # The guest's /init (scripts/guest/init) runs the scenario and powers off.
 # Exits 0 if the guest ran the scenario to its end.
@@ -14,11 +15,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
-MODULES=()
+MODULES=() BINS=()
 TIMEOUT=${OSC_BOOT_TIMEOUT:-300}
 
 usage() {
-	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -31,6 +32,7 @@ parse_args() {
 		--log) LOG=$2 ;;
 		--selftest) SELFTEST=$2 ;;
 		--module) MODULES+=("$2") ;;
+		--bin) BINS+=("$2") ;;
 		--append) APPEND=$2 ;;
 		*) usage ;;
 		esac
@@ -57,11 +59,15 @@ cpio_list() {
 		file /bin/busybox $busybox 0755 0 0
 		file /init $OSC_TOP/scripts/guest/init 0755 0 0
 		file /lib.sh $OSC_TOP/scripts/guest/lib.sh 0644 0 0
+		file /log-verdict.awk $OSC_TOP/scripts/guest/log-verdict.awk 0644 0 0
 		file /scenario $SCENARIO 0755 0 0
 	LIST
 	[[ -z $SELFTEST ]] || echo "file /bin/osc_procfs_test $SELFTEST 0755 0 0"
 	for m in "${MODULES[@]}"; do
 		echo "file /lib/modules/osc/$(basename "$m") $m 0644 0 0"
+	done
+	for m in "${BINS[@]}"; do
+		echo "file /bin/$(basename "$m") $m 0755 0 0"
 	done
 }
 
@@ -74,7 +80,7 @@ make_initramfs() {
 run_qemu() {
 	local cpio=$1
 	timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
-		-M pc -m 512 -nodefaults -no-reboot -display none \
+		-M pc -m 512 -smp "${OSC_SMP:-1}" -nodefaults -no-reboot -display none \
 		-serial stdio -monitor none \
 		-kernel "$KERNEL" -initrd "$cpio" \
 		-append "console=ttyS0 panic=-1 $APPEND" </dev/null

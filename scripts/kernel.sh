@@ -97,13 +97,30 @@ apply_series_git() {
 	say "   $(git -C "$GTREE" rev-list --count pristine..HEAD) commits on top of pristine"
 }
 
-# configure MODE: the QEMU base config with our options =MODE (m, y or n)
+# A mode is m, y or n (our options =m, =y, =n), or debug-m or debug-y: the
+# same with configs/debug.config on top, built in an object directory of
+# its own, since KASAN and lockdep change every object file.
+mode_build_dir() {
+	case $1 in
+	debug-*) echo "$BUILD-debug" ;;
+	*) echo "$BUILD" ;;
+	esac
+}
+
+mode_fragments() {
+	echo "$OSC_TOP/configs/qemu-x86_64.config"
+	echo "$OSC_TOP/configs/osc-procfs-${1#debug-}.config"
+	[[ $1 != debug-* ]] || echo "$OSC_TOP/configs/debug.config"
+}
+
+# configure MODE: the QEMU base config with our options as MODE says
 configure() {
-	local mode=$1 log=$OUT/config-$1.log
-	mkdir -p "$BUILD"
-	(cd "$GTREE" && scripts/kconfig/merge_config.sh -n -O "$BUILD" \
-		kernel/configs/tiny-base.config kernel/configs/tiny.config \
-		"$OSC_TOP/configs/qemu-x86_64.config" "$OSC_TOP/configs/osc-procfs-$mode.config") >"$log" 2>&1 ||
+	local mode=$1 log=$OUT/config-$1.log dir frags
+	dir=$(mode_build_dir "$mode")
+	mapfile -t frags < <(mode_fragments "$mode")
+	mkdir -p "$dir"
+	(cd "$GTREE" && scripts/kconfig/merge_config.sh -n -O "$dir" \
+		kernel/configs/tiny-base.config kernel/configs/tiny.config "${frags[@]}") >"$log" 2>&1 ||
 		{ cat "$log"; return 1; }
 	if grep -A2 '^Value requested' "$log"; then
 		warn "   the config fragments ask for values the kernel did not take (above)"
@@ -112,9 +129,10 @@ configure() {
 }
 
 # build_kernel [MAKE ARGS...]: build in the cache's object directory
+# (KBUILD_OUTPUT, when set, picks another)
 build_kernel() {
 	local log=$OUT/build.log
-	if ! make -C "$GTREE" O="$BUILD" -j"$OSC_JOBS" -s "$@" >"$log" 2>&1; then
+	if ! make -C "$GTREE" O="${KBUILD_OUTPUT:-$BUILD}" -j"$OSC_JOBS" -s "$@" >"$log" 2>&1; then
 		tail -n 30 "$log"
 		return 1
 	fi
@@ -122,13 +140,13 @@ build_kernel() {
 
 # build_mode MODE: configure and build; keep bzImage and modules in OUT/MODE
 build_mode() {
-	local mode=$1
-	configure "$mode" && build_kernel all || return 1
+	local mode=$1 dir
+	dir=$(mode_build_dir "$mode")
+	configure "$mode" && KBUILD_OUTPUT=$dir build_kernel all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
-	cp "$BUILD/arch/x86/boot/bzImage" "$BUILD/.config" "$OUT/$mode/"
-	if [[ $mode == m ]]; then
-		cp "$BUILD"/samples/osc_procfs/*.ko "$OUT/$mode/"
-	fi
+	cp "$dir/arch/x86/boot/bzImage" "$dir/.config" "$OUT/$mode/"
+	find "$dir/samples/osc_procfs" "$dir/samples/kmemleak" -name '*.ko' \
+		-exec cp {} "$OUT/$mode/" \; 2>/dev/null || true
 }
 
 # build_selftest: the kselftest, statically linked for the initramfs
@@ -138,17 +156,24 @@ build_selftest() {
 		LDFLAGS=-static >"$OUT/selftest.log" 2>&1 || { cat "$OUT/selftest.log"; return 1; }
 }
 
+# build_guest_tools: the debug run's helper, statically linked
+build_guest_tools() {
+	mkdir -p "$OUT/bin"
+	gcc -static -O2 -Wall -Werror -o "$OUT/bin/osc_stress" "$OSC_TOP/tests/guest/osc_stress.c"
+}
+
 config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
 
 # boot_mode MODE SCENARIO LOG [CMDLINE]: boot OUT/MODE's kernel with a
 # guest scenario
 boot_mode() {
 	local mode=$1 scenario=$2 log=$3 extra=${4:-} mods=() m
-	if [[ $mode == m ]]; then
-		for m in "$OUT/$mode"/*.ko; do mods+=(--module "$m"); done
-	fi
+	for m in "$OUT/$mode"/*.ko; do
+		[[ -e $m ]] && mods+=(--module "$m")
+	done
+	[[ ! -x $OUT/bin/osc_stress ]] || mods+=(--bin "$OUT/bin/osc_stress")
 	"$OSC_TOP/scripts/boot.sh" --kernel "$OUT/$mode/bzImage" \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$scenario" \
+		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
 		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
 		--append "OSC_PROCFS_HZ=$(config_hz "$mode") $extra" "${mods[@]}"
 }

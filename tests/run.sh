@@ -16,7 +16,8 @@ set -euo pipefail
 . "$OSC_TOP/tests/apply-cases.sh"
 
 STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
-	warnings boot_m build_y boot_y build_n boot_n menuconfig)
+	warnings boot_m build_y boot_y build_n boot_n menuconfig
+	build_debug_m boot_debug_m build_debug_y boot_debug_y)
 PASSED=0 FAILED=0
 declare -A STAGE_OK=()
 
@@ -154,9 +155,10 @@ stage_warnings() {
 	expect "sparse (C=2) and W=1 are silent on samples/osc_procfs/" [ -z "$out" ]
 }
 
-# guest_checks LOG: count the guest's CHECK lines and the log's verdict
+# guest_checks LOG [debug]: count the guest's CHECK lines, and give the
+# console log's verdict (a debug kernel's: scripts/guest/log-verdict.awk)
 guest_checks() {
-	local log=$1 line n=0
+	local log=$1 kind=${2:-} line n=0
 	while IFS= read -r line; do
 		n=$((n + 1))
 		case $line in
@@ -165,8 +167,13 @@ guest_checks() {
 		esac
 	done < <(grep -a '^CHECK \(ok\|FAIL\) - ' "$log" | tr -d '\r')
 	expect "the guest ran its checks ($n)" [ "$n" -gt 0 ]
-	expect "the console log has no BUG, WARNING, Oops or Call Trace" \
-		not_grep 'BUG|WARNING|Oops|Call Trace' "$log"
+	if [[ $kind == debug ]]; then
+		expect "the console log: no BUG, WARNING, KASAN, lock report or Oops; stack traces only of injected allocation failures" \
+			awk -f "$OSC_TOP/scripts/guest/log-verdict.awk" "$log"
+	else
+		expect "the console log has no BUG, WARNING, Oops or Call Trace" \
+			not_grep 'BUG|WARNING|Oops|Call Trace' "$log"
+	fi
 }
 
 has_all() {
@@ -176,8 +183,8 @@ has_all() {
 }
 
 # not_grep RE LOG: no line of LOG matches RE, leaving out the guest's own
-# CHECK lines (which name what they look for)
-not_grep() { ! grep -av '^CHECK ' "$2" | grep -E "$1"; }
+# CHECK lines (which name what they look for) and the log lines it quotes
+not_grep() { ! grep -av '^CHECK \|^  | ' "$2" | grep -E "$1"; }
 
 boot_stage() {
 	local mode=$1 log=$OUT/boot-$1.log
@@ -194,6 +201,34 @@ stage_build_y() { needs apply_git && expect "build with the options =y" build_mo
 stage_boot_y() { boot_stage y; }
 stage_build_n() { needs apply_git && expect "build with the options =n" build_mode n; }
 stage_boot_n() { boot_stage n; }
+
+# The debug kernel (configs/debug.config): KASAN, lockdep, kmemleak,
+# debugobjects, failslab, panic on oops.
+stage_build_debug_m() {
+	needs apply_git build_m || return 1
+	expect "build the debug kernel with the options =m" build_mode debug-m
+	expect "build the guest's stress helper (tests/guest/osc_stress.c)" build_guest_tools
+}
+
+stage_build_debug_y() {
+	needs apply_git build_m || return 1
+	expect "build the debug kernel with the options =y" build_mode debug-y
+}
+
+debug_boot_stage() {
+	local mode=$1 log=$OUT/boot-debug-$1.log
+	needs "build_debug_$mode" || return 1
+	if ! OSC_SMP=2 OSC_BOOT_TIMEOUT=1800 boot_mode "debug-$mode" "$OSC_TOP/tests/guest/debug-$mode.sh" "$log" \
+		"OSC_CYCLES=${OSC_CYCLES:-200}"; then
+		fail "boot the debug =$mode kernel and run tests/guest/debug-$mode.sh"
+		return 1
+	fi
+	guest_checks "$log" debug
+	grep -a -E '^(osc_|reader |kmemleak|log: )' "$log" | tr -d '\r' | sed 's/^/       /' || true
+}
+
+stage_boot_debug_m() { debug_boot_stage m; }
+stage_boot_debug_y() { debug_boot_stage y; }
 
 stage_menuconfig() {
 	needs build_m || return 1

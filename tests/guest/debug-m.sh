@@ -1,0 +1,161 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest scenario of the debug run (configs/debug.config, options =m):
+# load/unload cycles under concurrent readers, module loads with a slab
+# failure injected at each allocation of the load path in turn, then
+# kmemleak, lockdep and the log. OSC_CYCLES on the kernel command line sets the cycles.
+# Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
+# shellcheck disable=SC2086
+# shellcheck source=scripts/guest/lib.sh
+. /lib.sh
+
+CYCLES=${OSC_CYCLES:-200}
+READERS=8
+FS=/sys/kernel/debug/failslab
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+mount -t debugfs debugfs /sys/kernel/debug
+
+check "KASAN is active" in_dmesg "KernelAddressSanitizer initialized"
+check "lockdep is active" grep -q "debug_locks: *1" /proc/lockdep_stats
+check "kmemleak is active" test -e $KMEMLEAK
+check "failslab is available" test -d $FS
+
+# proc_file MODULE: the /proc file MODULE creates, or nothing
+proc_file() {
+	case $1 in
+	osc_simple) ;;
+	*) echo "/proc/${1#osc_}" ;;
+	esac
+}
+
+# cycle MODULE: CYCLES insmod/rmmod rounds while READERS loop over its file
+cycle() {
+	m=$1
+	f=$(proc_file "$m")
+	rm -f /tmp/stop /tmp/reader.*
+	i=0
+	while [ $i -lt $READERS ]; do
+		osc_stress read "$f" /tmp/stop >/tmp/reader.$i 2>&1 &
+		i=$((i + 1))
+	done
+	i=0
+	fails=0
+	while [ $i -lt "$CYCLES" ]; do
+		insmod "$MODDIR/$m.ko" || fails=$((fails + 1))
+		rmmod "$m" || fails=$((fails + 1))
+		i=$((i + 1))
+	done
+	touch /tmp/stop
+	wait
+	cat /tmp/reader.*
+	echo "$m: $CYCLES insmod/rmmod cycles, $READERS readers, $fails failed commands"
+	good=$(cat /tmp/reader.* | grep -c ' bad 0$')
+	[ $fails = 0 ] && [ "$good" -eq $READERS ]
+}
+
+# left_nothing MODULE: not listed, and its file is gone
+left_nothing() {
+	f=$(proc_file "$1")
+	! is_listed "$1" && { [ -z "$f" ] || [ ! -e "$f" ]; }
+}
+
+# loaded_whole MODULE: listed, and its file is there
+loaded_whole() {
+	f=$(proc_file "$1")
+	is_listed "$1" && { [ -z "$f" ] || [ -e "$f" ]; }
+}
+
+# Slab failures are injected with failslab, aimed by fail-nth: a task
+# writes N to /proc/thread-self/fail-nth and its Nth slab allocation fails
+# (osc_stress does that around the load). ignore-gfp-wait=N lets GFP_KERNEL
+# allocations fail too; verbose=0 keeps the stack of each injected failure
+# out of the log, which must stay free of "Call Trace".
+failslab_setup() {
+	echo N >$FS/ignore-gfp-wait
+	echo 0 >$FS/verbose
+}
+
+# sweep MODULE: load it with the failure moved through the whole load
+# path, one slab allocation at a time, from the first until one past the
+# last (the first attempt in which the failure point is never reached)
+sweep() {
+	m=$1
+	calls=$(osc_stress calls "$MODDIR/$m.ko") || { echo "$m: the unfaulted load failed"; return 1; }
+	rmmod "$m"
+	nth=1 injected=0 clean=0 whole=0 broken=0 past=0
+	while [ $nth -le $((calls + 50)) ]; do
+		out=$(osc_stress load "$MODDIR/$m.ko" $nth)
+		rc=$?
+		case $out in *"failure injected"*) injected=$((injected + 1)) ;; *) past=1 ;; esac
+		if [ $rc = 0 ]; then
+			if loaded_whole "$m"; then whole=$((whole + 1)); else broken=$((broken + 1)); fi
+			rmmod "$m" 2>/dev/null
+		elif left_nothing "$m"; then
+			clean=$((clean + 1))
+		else
+			broken=$((broken + 1))
+			echo "$m: allocation $nth failed: $out; the module or its file was left behind"
+		fi
+		[ $past = 1 ] && break
+		nth=$((nth + 1))
+	done
+	echo "$m: load makes $calls slab allocations; $nth loads, $injected failures injected," \
+		"$clean failed cleanly, $whole loaded whole, $broken left something behind"
+	# the path may differ by an allocation or two from load to load (lazy
+	# allocations); the sweep must still have covered about all of it
+	[ $broken = 0 ] && [ $past = 1 ] && [ $injected -ge $((calls - 10)) ] && left_nothing "$m"
+}
+
+
+normal_load() {
+	insmod "$MODDIR/$1.ko" && loaded_whole "$1" && rmmod "$1" && left_nothing "$1"
+}
+
+# kmemleak_scan: scan twice (a leak must be seen by two scans), print
+# the suspected leaks not cleared before
+kmemleak_scan() {
+	echo scan >$KMEMLEAK
+	sleep 6
+	echo scan >$KMEMLEAK
+	cat $KMEMLEAK
+}
+
+kmemleak_clear() {
+	kmemleak_scan >/dev/null
+	echo clear >$KMEMLEAK
+}
+
+no_leaks_since_clear() {
+	kmemleak_scan >/tmp/kmemleak.txt
+	n=$(grep -c '^unreferenced object' /tmp/kmemleak.txt)
+	echo "kmemleak: $n suspected leaks since the stress began"
+	cat /tmp/kmemleak.txt
+	[ "$n" = 0 ]
+}
+
+positive_control() {
+	insmod "$MODDIR/kmemleak-test.ko" || return 1
+	kmemleak_scan >/tmp/kmemleak-control.txt
+	rmmod kmemleak-test
+	n=$(grep -c '^unreferenced object' /tmp/kmemleak-control.txt)
+	echo "kmemleak-test: $n leaks found"
+	grep -q kmemleak_test_init /tmp/kmemleak-control.txt
+}
+
+kmemleak_clear
+for m in osc_hello osc_jiffies osc_seconds; do
+	check "$CYCLES insmod/rmmod cycles of $m with $READERS readers: none failed, no bad read" cycle $m
+	check "after the cycles $m is not listed and its file is gone" left_nothing $m
+done
+failslab_setup
+for m in $OSC_MODULES; do
+	check "$m under failslab, swept over its whole load path: each load whole or cleanly failed" sweep $m
+done
+for m in $OSC_MODULES; do
+	check "after the sweep, a normal insmod/rmmod of $m works" normal_load $m
+done
+check "kmemleak reports no leak since the stress began" no_leaks_since_clear
+check "kmemleak finds the leaks of the kernel's kmemleak-test (positive control)" positive_control
+check "lockdep is still active (no lock problem turned it off)" grep -q "debug_locks: *1" /proc/lockdep_stats
+check "the kernel log has no BUG, WARNING, KASAN, lock report or Oops; each Call Trace reports an injected allocation failure" debug_log_clean

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * osc_stress: the guest's helper for the debug run.
+ *
+ *   osc_stress read PATH STOPFILE   read PATH in a loop until STOPFILE
+ *                                   exists; print good/vanished/bad counts
+ *   osc_stress load MODULE.ko [N]   load a module; with N, make the Nth
+ *                                   slab allocation of the load fail
+ *                                   (/proc/thread-self/fail-nth, failslab)
+ *                                   and say whether it was reached
+ *   osc_stress calls MODULE.ko      load a module and print how many slab
+ *                                   allocations the load made
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int well_formed(const char *path, const char *text)
+{
+	size_t digits = strspn(text, "0123456789");
+
+	if (strcmp(path, "/proc/hello") == 0)
+		return strcmp(text, "Hello World\n") == 0;
+	return digits > 0 && strcmp(text + digits, "\n") == 0;
+}
+
+static int do_read(const char *path, const char *stop)
+{
+	unsigned long good = 0, vanished = 0, bad = 0;
+	char buf[128];
+	ssize_t n, len;
+	int fd;
+
+	while (access(stop, F_OK) != 0) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			vanished++;
+			continue;
+		}
+		len = 0;
+		while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += n;
+		close(fd);
+		buf[len] = '\0';
+		/*
+		 * Once the module is gone a read fails (EIO): before any text
+		 * that is the file vanishing; after the whole text, the end of
+		 * file that could not be reached. Only short, empty or wrong
+		 * text is bad.
+		 */
+		if (len == 0 && n < 0) {
+			vanished++;
+		} else if (well_formed(path, buf)) {
+			good++;
+		} else {
+			bad++;
+			fprintf(stderr, "bad read of %s: \"%s\"\n", path, buf);
+		}
+	}
+	printf("reader %s: good %lu vanished %lu bad %lu\n", path, good, vanished, bad);
+	return bad ? 1 : 0;
+}
+
+/*
+ * Load @ko with the @nth slab allocation check of this task failing
+ * (fault injection's fail-nth; 0: none). The fail-nth file is opened
+ * before it is armed and read through the same descriptor, so that only
+ * the load itself counts. Return 0 or an errno; *left is what fail-nth
+ * had left afterwards: 0 when the failure was injected.
+ */
+static int load(const char *ko, long nth, long *left)
+{
+	char buf[32];
+	int fd, nfd, err = 0;
+	ssize_t n;
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	nfd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || nfd < 0) {
+		perror(fd < 0 ? ko : "/proc/thread-self/fail-nth");
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld", nth);
+	if (nth && write(nfd, buf, n) != n) {
+		perror("fail-nth");
+		return -1;
+	}
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = errno;
+	n = pread(nfd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	*left = atol(buf);
+	if (pwrite(nfd, "0", 1, 0) != 1)	/* disarm what was not reached */
+		perror("fail-nth");
+	close(nfd);
+	close(fd);
+	return err;
+}
+
+static int do_load(const char *ko, long nth)
+{
+	long left;
+	int err = load(ko, nth, &left);
+
+	if (err < 0)
+		return 2;
+	printf("load %s: %s%s\n", ko, err ? strerror(err) : "ok",
+	       nth && left == 0 ? ", failure injected" : "");
+	return err ? 1 : 0;
+}
+
+/* How many slab allocation checks a load of @ko makes. */
+static int do_calls(const char *ko)
+{
+	const long many = 1000000;
+	long left;
+
+	if (load(ko, many, &left))
+		return 2;
+	printf("%ld\n", many - left);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "read") == 0)
+		return do_read(argv[2], argv[3]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "load") == 0)
+		return do_load(argv[2], argc == 4 ? atol(argv[3]) : 0);
+	if (argc == 3 && strcmp(argv[1], "calls") == 0)
+		return do_calls(argv[2]);
+	fprintf(stderr, "usage: osc_stress read PATH STOPFILE | load MODULE.ko [N] | calls MODULE.ko\n");
+	return 2;
+}
