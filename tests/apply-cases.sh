@@ -96,7 +96,7 @@ ac_do() {
 # SHA-1 of its content
 ac_files() {
 	(
-		cd "$1" || exit 1
+		cd "$1" || { echo "no directory $1"; exit 1; }
 		find . -path ./.git -prune -o \( -type f -printf 'f %m %s %p\n' \) -o \
 			\( -type l -printf 'l %p -> %l\n' \) -o -printf '%y %m %p\n' | LC_ALL=C sort
 		find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0r sha1sum
@@ -407,7 +407,7 @@ ac_interrupt() {
 	if [[ $target == group ]]; then kill "-$sig" -- "-$AC_PID"; else kill "-$sig" "$AC_PID"; fi
 	touch "$AC_DIR/wrap/go"
 	AC_RC=0
-	wait "$AC_PID" || AC_RC=$?
+	wait "$AC_PID" 2>/dev/null || AC_RC=$? # (not bash's note that it was killed)
 	# nothing of the group may live on (a killed wrapper's mv would still run)
 	for ((i = 0; i < 200; i++)); do
 		kill -0 -- "-$AC_PID" 2>/dev/null || break
