@@ -23,7 +23,7 @@ AC_MINI_PATHS=(Makefile Kconfig MAINTAINERS samples/Kconfig samples/Makefile
 	'scripts/Makefile.*' arch/x86/Makefile arch/x86/Makefile_32.cpu)
 
 AC_WORK='' AC_MINI='' AC_CASE='' AC_DIR='' AC_CWD='' AC_T='' AC_PATH=''
-AC_OUT='' AC_RC=0 AC_CMD='' AC_BEFORE='' AC_PID=''
+AC_OUT='' AC_RC=0 AC_CMD='' AC_BEFORE='' AC_PID='' AC_WAITER=''
 AC_CASES=0 AC_FAILED0=0 AC_NEXT=0
 AC_PATCHES=() AC_SUBJECTS=() AC_MOUNTS=() AC_BROKEN=()
 AC_JOURNAL=.osc-procfs-apply.journal
@@ -368,13 +368,34 @@ ac_wrap() {
 
 # ac_start ARGS...: apply.sh ARGS in the background, in a process group of
 # its own (like a job started from a terminal), its signals at their
-# defaults (a background job of a script would ignore SIGINT); AC_PID
+# defaults (a background job of a script would ignore SIGINT); AC_PID.
+# A subshell between waits for it and writes its status to AC_DIR/rc, so
+# that bash's note on a killed job goes to /dev/null, not into the output.
 ac_start() {
+	local i
 	AC_CMD="apply.sh $*"
 	AC_CMD=${AC_CMD//$AC_DIR\//}
-	(cd "$AC_CWD" && PATH=$AC_PATH exec setsid env --default-signal=INT,TERM,HUP "$OSC_TOP/apply.sh" "$@") \
-		>"$AC_DIR/out" 2>&1 &
-	AC_PID=$!
+	rm -f "$AC_DIR/pid" "$AC_DIR/rc"
+	(
+		cd "$AC_CWD" || exit 1
+		PATH=$AC_PATH setsid env --default-signal=INT,TERM,HUP "$OSC_TOP/apply.sh" "$@" >"$AC_DIR/out" 2>&1 &
+		echo $! >"$AC_DIR/pid"
+		rc=0
+		wait $! || rc=$?
+		echo "$rc" >"$AC_DIR/rc"
+	) 2>/dev/null &
+	AC_WAITER=$!
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $AC_DIR/pid ]] && break
+		sleep 0.05
+	done
+	AC_PID=$(cat "$AC_DIR/pid" 2>/dev/null) || AC_PID=''
+}
+
+# ac_collect: apply.sh's exit status, once it has ended (AC_RC)
+ac_collect() {
+	wait "$AC_WAITER" || true
+	AC_RC=$(cat "$AC_DIR/rc" 2>/dev/null) || AC_RC=none
 }
 
 # ac_wait_stop: wait until the stopping wrapper or hook is reached (1 when
@@ -383,7 +404,7 @@ ac_wait_stop() {
 	local i
 	for ((i = 0; i < 1200; i++)); do
 		[[ -s $AC_DIR/wrap/at ]] && return 0
-		kill -0 "$AC_PID" 2>/dev/null || return 1
+		[[ -n $AC_PID ]] && kill -0 "$AC_PID" 2>/dev/null || return 1
 		sleep 0.05
 	done
 	return 1
@@ -396,9 +417,9 @@ ac_interrupt() {
 	local sig=$1 target=$2 i
 	if ! ac_wait_stop; then
 		ac_bad "$AC_CMD never reached the point where it was to be interrupted"
-		kill -KILL -- "-$AC_PID" 2>/dev/null || true
-		wait "$AC_PID" 2>/dev/null || true
-		AC_OUT=$(cat "$AC_DIR/out") AC_RC=none
+		[[ -z $AC_PID ]] || kill -KILL -- "-$AC_PID" 2>/dev/null || true
+		ac_collect
+		AC_OUT=$(cat "$AC_DIR/out")
 		ac_show "$AC_OUT"
 		return 1
 	fi
@@ -406,8 +427,7 @@ ac_interrupt() {
 		[ "$(ps -o pgid= -p "$AC_PID" | tr -d ' ')" == "$AC_PID" ]
 	if [[ $target == group ]]; then kill "-$sig" -- "-$AC_PID"; else kill "-$sig" "$AC_PID"; fi
 	touch "$AC_DIR/wrap/go"
-	AC_RC=0
-	wait "$AC_PID" 2>/dev/null || AC_RC=$? # (not bash's note that it was killed)
+	ac_collect
 	# nothing of the group may live on (a killed wrapper's mv would still run)
 	for ((i = 0; i < 200; i++)); do
 		kill -0 -- "-$AC_PID" 2>/dev/null || break
