@@ -6,7 +6,10 @@
 #   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
 #           --scenario tests/guest/boot-m.sh --log out.log \
 #           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
-#           [--append ARGS]
+#           [--append ARGS] [--smp CPUS] [--timeout SECONDS] [--icount]
+#
+# --icount runs the guest with -icount shift=0: guest time then counts
+# instructions (1 ns each), so timings repeat from run to run.
 #
 # The guest's /init (scripts/guest/init) runs the scenario and powers off.
 # Exits 0 if the guest ran the scenario to its end.
@@ -15,11 +18,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
-MODULES=() BINS=()
-TIMEOUT=${OSC_BOOT_TIMEOUT:-300}
+MODULES=() BINS=() SMP=1 ICOUNT=()
+TIMEOUT=300
 
 usage() {
-	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -33,6 +36,9 @@ parse_args() {
 		--selftest) SELFTEST=$2 ;;
 		--module) MODULES+=("$2") ;;
 		--bin) BINS+=("$2") ;;
+		--smp) SMP=$2 ;;
+		--timeout) TIMEOUT=$2 ;;
+		--icount) ICOUNT=(-icount shift=0) && shift && continue ;;
 		--append) APPEND=$2 ;;
 		*) usage ;;
 		esac
@@ -80,7 +86,7 @@ make_initramfs() {
 run_qemu() {
 	local cpio=$1
 	timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
-		-M pc -m 512 -smp "${OSC_SMP:-1}" -nodefaults -no-reboot -display none \
+		"${ICOUNT[@]}" -M pc -m 512 -smp "$SMP" -nodefaults -no-reboot -display none \
 		-serial stdio -monitor none \
 		-kernel "$KERNEL" -initrd "$cpio" \
 		-append "console=ttyS0 panic=-1 $APPEND" </dev/null

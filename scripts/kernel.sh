@@ -144,7 +144,7 @@ build_mode() {
 	dir=$(mode_build_dir "$mode")
 	configure "$mode" && KBUILD_OUTPUT=$dir build_kernel all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
-	cp "$dir/arch/x86/boot/bzImage" "$dir/.config" "$OUT/$mode/"
+	cp "$dir/arch/x86/boot/bzImage" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/"
 	find "$dir/samples/osc_procfs" "$dir/samples/kmemleak" -name '*.ko' \
 		-exec cp {} "$OUT/$mode/" \; 2>/dev/null || true
 }
@@ -164,10 +164,11 @@ build_guest_tools() {
 
 config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
 
-# boot_mode MODE SCENARIO LOG [CMDLINE]: boot OUT/MODE's kernel with a
-# guest scenario
+# boot_mode MODE SCENARIO LOG [CMDLINE [BOOT.SH OPTIONS...]]: boot
+# OUT/MODE's kernel with a guest scenario
 boot_mode() {
 	local mode=$1 scenario=$2 log=$3 extra=${4:-} mods=() m
+	shift $(($# < 4 ? $# : 4))
 	for m in "$OUT/$mode"/*.ko; do
 		[[ -e $m ]] && mods+=(--module "$m")
 	done
@@ -175,5 +176,5 @@ boot_mode() {
 	"$OSC_TOP/scripts/boot.sh" --kernel "$OUT/$mode/bzImage" \
 		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
 		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
-		--append "OSC_PROCFS_HZ=$(config_hz "$mode") $extra" "${mods[@]}"
+		--append "OSC_PROCFS_HZ=$(config_hz "$mode") $extra" "${mods[@]}" "$@"
 }

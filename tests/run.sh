@@ -63,7 +63,7 @@ stage_deps() { expect "packages installed" "$OSC_TOP/scripts/deps.sh"; }
 stage_shellcheck() {
 	local f
 	cd "$OSC_TOP"
-	for f in apply.sh .ci/run scripts/*.sh tests/*.sh scripts/guest/init scripts/guest/*.sh tests/guest/*.sh; do
+	for f in apply.sh .ci/run scripts/*.sh tests/*.sh bench/*.sh scripts/guest/init scripts/guest/*.sh tests/guest/*.sh; do
 		expect "shellcheck is silent on $f" shellcheck -x "$f"
 	done
 	cd - >/dev/null
@@ -215,20 +215,29 @@ stage_build_debug_y() {
 	expect "build the debug kernel with the options =y" build_mode debug-y
 }
 
-debug_boot_stage() {
-	local mode=$1 log=$OUT/boot-debug-$1.log
-	needs "build_debug_$mode" || return 1
-	if ! OSC_SMP=2 OSC_BOOT_TIMEOUT=1800 boot_mode "debug-$mode" "$OSC_TOP/tests/guest/debug-$mode.sh" "$log" \
-		"OSC_CYCLES=${OSC_CYCLES:-200}"; then
-		fail "boot the debug =$mode kernel and run tests/guest/debug-$mode.sh"
+# debug_boot MODE CPUS NAME [CMDLINE]: boot the debug kernel, run its
+# scenario; the console log is OUT/boot-debug-NAME.log
+debug_boot() {
+	local mode=$1 cpus=$2 cmdline=${4:-} log=$OUT/boot-debug-$3.log
+	if ! boot_mode "debug-$mode" "$OSC_TOP/tests/guest/debug-$mode.sh" "$log" "$cmdline" \
+		--smp "$cpus" --timeout 1800; then
+		fail "boot the debug =$mode kernel ($cpus CPUs, $cmdline) and run tests/guest/debug-$mode.sh"
 		return 1
 	fi
 	guest_checks "$log" debug
-	grep -a -E '^(osc_|reader |kmemleak|log: )' "$log" | tr -d '\r' | sed 's/^/       /' || true
+	grep -a -E '^(debug run|osc_|reader |kmemleak|log: )' "$log" | tr -d '\r' | sed 's/^/       /' || true
 }
 
-stage_boot_debug_m() { debug_boot_stage m; }
-stage_boot_debug_y() { debug_boot_stage y; }
+stage_boot_debug_m() {
+	needs build_debug_m || return 1
+	debug_boot m 2 m-stress "OSC_PHASE=stress OSC_CYCLES=${OSC_CYCLES:-200}"
+	debug_boot m 1 m-faults OSC_PHASE=faults
+}
+
+stage_boot_debug_y() {
+	needs build_debug_y || return 1
+	debug_boot y 2 y
+}
 
 stage_menuconfig() {
 	needs build_m || return 1

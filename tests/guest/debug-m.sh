@@ -1,14 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest scenario of the debug run (configs/debug.config, options =m):
-# load/unload cycles under concurrent readers, module loads with a slab
-# failure injected at each allocation of the load path in turn, then
-# kmemleak, lockdep and the log. OSC_CYCLES on the kernel command line sets the cycles.
+# Guest scenario of the debug run (configs/debug.config, options =m), in
+# one of two phases (OSC_PHASE on the kernel command line):
+#   stress  load/unload cycles under concurrent readers (OSC_CYCLES of them;
+#           booted with 2 CPUs, so that readers and loads really overlap)
+#   faults  module loads with a slab failure injected at each allocation
+#           of the load path in turn, then a normal load of each
+# and after either, kmemleak, lockdep and the log.
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
 # shellcheck source=scripts/guest/lib.sh
 . /lib.sh
 
+PHASE=${OSC_PHASE:-stress}
 CYCLES=${OSC_CYCLES:-200}
 READERS=8
 FS=/sys/kernel/debug/failslab
@@ -29,7 +33,8 @@ proc_file() {
 	esac
 }
 
-# cycle MODULE: CYCLES insmod/rmmod rounds while READERS loop over its file
+# cycle MODULE: CYCLES insmod/rmmod rounds while READERS loop over its
+# file (at nice 19, so that they take the CPU time the loads leave)
 cycle() {
 	m=$1
 	f=$(proc_file "$m")
@@ -43,6 +48,7 @@ cycle() {
 	fails=0
 	while [ $i -lt "$CYCLES" ]; do
 		insmod "$MODDIR/$m.ko" || fails=$((fails + 1))
+		usleep 10000	# let the readers in while it is there
 		rmmod "$m" || fails=$((fails + 1))
 		i=$((i + 1))
 	done
@@ -143,19 +149,31 @@ positive_control() {
 	grep -q kmemleak_test_init /tmp/kmemleak-control.txt
 }
 
+stress_phase() {
+	for m in osc_hello osc_jiffies osc_seconds; do
+		check "$CYCLES insmod/rmmod cycles of $m with $READERS readers: none failed, no bad read" cycle $m
+		check "after the cycles $m is not listed and its file is gone" left_nothing $m
+	done
+}
+
+faults_phase() {
+	failslab_setup
+	for m in $OSC_MODULES; do
+		check "$m under failslab, swept over its whole load path: each load whole or cleanly failed" sweep $m
+	done
+	for m in $OSC_MODULES; do
+		check "after the sweep, a normal insmod/rmmod of $m works" normal_load $m
+	done
+}
+
+echo "debug run, phase $PHASE, $(grep -c ^processor /proc/cpuinfo) CPUs"
 kmemleak_clear
-for m in osc_hello osc_jiffies osc_seconds; do
-	check "$CYCLES insmod/rmmod cycles of $m with $READERS readers: none failed, no bad read" cycle $m
-	check "after the cycles $m is not listed and its file is gone" left_nothing $m
-done
-failslab_setup
-for m in $OSC_MODULES; do
-	check "$m under failslab, swept over its whole load path: each load whole or cleanly failed" sweep $m
-done
-for m in $OSC_MODULES; do
-	check "after the sweep, a normal insmod/rmmod of $m works" normal_load $m
-done
-check "kmemleak reports no leak since the stress began" no_leaks_since_clear
+case $PHASE in
+stress) stress_phase ;;
+faults) faults_phase ;;
+*) check "OSC_PHASE=$PHASE is stress or faults" false ;;
+esac
+check "kmemleak reports no leak since the $PHASE phase began" no_leaks_since_clear
 check "kmemleak finds the leaks of the kernel's kmemleak-test (positive control)" positive_control
 check "lockdep is still active (no lock problem turned it off)" grep -q "debug_locks: *1" /proc/lockdep_stats
 check "the kernel log has no BUG, WARNING, KASAN, lock report or Oops; each Call Trace reports an injected allocation failure" debug_log_clean

@@ -3,7 +3,8 @@
  * osc_stress: the guest's helper for the debug run.
  *
  *   osc_stress read PATH STOPFILE   read PATH in a loop until STOPFILE
- *                                   exists; print good/vanished/bad counts
+ *                                   exists, at nice 19; print good,
+ *                                   vanished and bad counts
  *   osc_stress load MODULE.ko [N]   load a module; with N, make the Nth
  *                                   slab allocation of the load fail
  *                                   (/proc/thread-self/fail-nth, failslab)
@@ -36,6 +37,9 @@ static int do_read(const char *path, const char *stop)
 	ssize_t n, len;
 	int fd;
 
+	errno = 0;
+	if (nice(19) == -1 && errno)
+		perror("nice");
 	while (access(stop, F_OK) != 0) {
 		fd = open(path, O_RDONLY);
 		if (fd < 0) {
