@@ -84,35 +84,12 @@ failslab_setup() {
 
 # sweep MODULE: load it with the failure moved through the whole load
 # path, one slab allocation at a time, from the first until one past the
-# last (the first attempt in which the failure point is never reached)
+# last (the first load that no longer reaches the failure); osc_stress
+# checks after each load that the module is whole or left nothing
 sweep() {
-	m=$1
-	calls=$(osc_stress calls "$MODDIR/$m.ko") || { echo "$m: the unfaulted load failed"; return 1; }
-	rmmod "$m"
-	nth=1 injected=0 clean=0 whole=0 broken=0 past=0
-	while [ $nth -le $((calls + 50)) ]; do
-		out=$(osc_stress load "$MODDIR/$m.ko" $nth)
-		rc=$?
-		case $out in *"failure injected"*) injected=$((injected + 1)) ;; *) past=1 ;; esac
-		if [ $rc = 0 ]; then
-			if loaded_whole "$m"; then whole=$((whole + 1)); else broken=$((broken + 1)); fi
-			rmmod "$m" 2>/dev/null
-		elif left_nothing "$m"; then
-			clean=$((clean + 1))
-		else
-			broken=$((broken + 1))
-			echo "$m: allocation $nth failed: $out; the module or its file was left behind"
-		fi
-		[ $past = 1 ] && break
-		nth=$((nth + 1))
-	done
-	echo "$m: load makes $calls slab allocations; $nth loads, $injected failures injected," \
-		"$clean failed cleanly, $whole loaded whole, $broken left something behind"
-	# the path may differ by an allocation or two from load to load (lazy
-	# allocations); the sweep must still have covered about all of it
-	[ $broken = 0 ] && [ $past = 1 ] && [ $injected -ge $((calls - 10)) ] && left_nothing "$m"
+	f=$(proc_file "$1")
+	osc_stress sweep "$MODDIR/$1.ko" "$1" ${f:+"$f"}
 }
-
 
 normal_load() {
 	insmod "$MODDIR/$1.ko" && loaded_whole "$1" && rmmod "$1" && left_nothing "$1"
@@ -135,7 +112,7 @@ kmemleak_clear() {
 no_leaks_since_clear() {
 	kmemleak_scan >/tmp/kmemleak.txt
 	n=$(grep -c '^unreferenced object' /tmp/kmemleak.txt)
-	echo "kmemleak: $n suspected leaks since the stress began"
+	echo "kmemleak: $n suspected leaks since the phase began"
 	cat /tmp/kmemleak.txt
 	[ "$n" = 0 ]
 }

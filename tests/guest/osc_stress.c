@@ -5,12 +5,15 @@
  *   osc_stress read PATH STOPFILE   read PATH in a loop until STOPFILE
  *                                   exists, at nice 19; print good,
  *                                   vanished and bad counts
- *   osc_stress load MODULE.ko [N]   load a module; with N, make the Nth
- *                                   slab allocation of the load fail
- *                                   (/proc/thread-self/fail-nth, failslab)
- *                                   and say whether it was reached
- *   osc_stress calls MODULE.ko      load a module and print how many slab
- *                                   allocations the load made
+ *   osc_stress sweep MODULE.ko NAME [FILE]
+ *                                   load the module with its 1st, 2nd, ...
+ *                                   slab allocation failing (failslab,
+ *                                   aimed by /proc/thread-self/fail-nth),
+ *                                   until a load no longer reaches the
+ *                                   failure; after each, check that it is
+ *                                   loaded whole (NAME listed, FILE there;
+ *                                   then unload it) or left nothing; print
+ *                                   the counts; exit 1 if something was left
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -106,38 +110,64 @@ static int load(const char *ko, long nth, long *left)
 	return err;
 }
 
-static int do_load(const char *ko, long nth)
+/* Is module @name in /proc/modules? */
+static int listed(const char *name)
 {
-	long left;
-	int err = load(ko, nth, &left);
+	char line[256];
+	size_t len = strlen(name);
+	FILE *f = fopen("/proc/modules", "r");
+	int found = 0;
 
-	if (err < 0)
-		return 2;
-	printf("load %s: %s%s\n", ko, err ? strerror(err) : "ok",
-	       nth && left == 0 ? ", failure injected" : "");
-	return err ? 1 : 0;
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strncmp(line, name, len) == 0 && line[len] == ' ';
+	fclose(f);
+	return found;
 }
 
-/* How many slab allocation checks a load of @ko makes. */
-static int do_calls(const char *ko)
+static int do_sweep(const char *ko, const char *name, const char *file)
 {
-	const long many = 1000000;
-	long left;
+	long nth, left, calls = 0;
+	int err, whole = 0, clean = 0, broken = 0, injected = 0;
+	int there;
 
-	if (load(ko, many, &left))
-		return 2;
-	printf("%ld\n", many - left);
-	return 0;
+	for (nth = 1; nth < 100000; nth++) {
+		err = load(ko, nth, &left);
+		if (err < 0)
+			return 2;
+		there = !file || access(file, F_OK) == 0;
+		if (!err && listed(name) == 1 && there) {
+			whole++;
+			if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
+				perror("delete_module");
+				return 2;
+			}
+		} else if (err && listed(name) == 0 && (!file || !there)) {
+			clean++;
+		} else {
+			broken++;
+			printf("%s: allocation %ld failed (%s); the module or its file was left behind\n",
+			       name, nth, strerror(err));
+		}
+		if (left) {		/* the load ended before allocation nth */
+			calls = nth - 1;
+			break;
+		}
+		injected++;
+	}
+	printf("%s: %ld loads, the load path's %ld slab allocations each failed once: "
+	       "%d loads failed cleanly, %d loaded whole, %d left something behind\n",
+	       name, nth, calls, clean, whole, broken);
+	return broken || !injected || listed(name) != 0;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "read") == 0)
 		return do_read(argv[2], argv[3]);
-	if ((argc == 3 || argc == 4) && strcmp(argv[1], "load") == 0)
-		return do_load(argv[2], argc == 4 ? atol(argv[3]) : 0);
-	if (argc == 3 && strcmp(argv[1], "calls") == 0)
-		return do_calls(argv[2]);
-	fprintf(stderr, "usage: osc_stress read PATH STOPFILE | load MODULE.ko [N] | calls MODULE.ko\n");
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "sweep") == 0)
+		return do_sweep(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	fprintf(stderr, "usage: osc_stress read PATH STOPFILE | sweep MODULE.ko NAME [FILE]\n");
 	return 2;
 }
