@@ -4,11 +4,12 @@
 #   make demo     install, apply, build =m, boot, show the modules at work
 #   make check    the test suite (what .ci/run runs)
 #   make quick    the stages an edit to a module needs, on a warm cache
+#   make bench    what the series costs (not a test; prints tables)
 #   make export KERNEL_DIR=...   write patches/ and series from a git tree
 
 QUICK_STAGES = checkpatch apply_git export build_m warnings boot_m build_y boot_y
 
-.PHONY: demo check quick export
+.PHONY: demo check quick bench export
 
 demo:
 	./scripts/demo.sh
@@ -18,6 +19,9 @@ check:
 
 quick:
 	./tests/run.sh $(QUICK_STAGES)
+
+bench:
+	./bench/run.sh
 
 export:
 	@test -n "$(KERNEL_DIR)" || { echo "usage: make export KERNEL_DIR=/path/to/linux"; exit 2; }
