@@ -21,7 +21,7 @@ quick:
 	./tests/run.sh $(QUICK_STAGES)
 
 bench:
-	./bench/run.sh
+	./bench/run.sh $(BENCH_ARGS)
 
 export:
 	@test -n "$(KERNEL_DIR)" || { echo "usage: make export KERNEL_DIR=/path/to/linux"; exit 2; }
