@@ -128,11 +128,11 @@ configure() {
 	fi
 }
 
-# build_kernel [MAKE ARGS...]: build in the cache's object directory
-# (KBUILD_OUTPUT, when set, picks another)
+# build_kernel DIR [MAKE ARGS...]: build with the object directory DIR
 build_kernel() {
-	local log=$OUT/build.log
-	if ! make -C "$GTREE" O="${KBUILD_OUTPUT:-$BUILD}" -j"$OSC_JOBS" -s "$@" >"$log" 2>&1; then
+	local dir=$1 log=$OUT/build.log
+	shift
+	if ! make -C "$GTREE" O="$dir" -j"$OSC_JOBS" -s "$@" >"$log" 2>&1; then
 		tail -n 30 "$log"
 		return 1
 	fi
@@ -142,7 +142,7 @@ build_kernel() {
 build_mode() {
 	local mode=$1 dir
 	dir=$(mode_build_dir "$mode")
-	configure "$mode" && KBUILD_OUTPUT=$dir build_kernel all || return 1
+	configure "$mode" && build_kernel "$dir" all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
 	cp "$dir/arch/x86/boot/bzImage" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/"
 	find "$dir/samples/osc_procfs" "$dir/samples/kmemleak" -name '*.ko' \

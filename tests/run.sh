@@ -140,7 +140,7 @@ stage_prefixes() {
 		c=$(git -C "$GTREE" rev-parse "osc-procfs~$((n - i))")
 		subject=$(git -C "$GTREE" log -1 --format=%s "$c")
 		git -C "$GTREE" checkout -q "$c"
-		expect "builds after patch $i/$n: $subject" build_kernel olddefconfig all
+		expect "builds after patch $i/$n: $subject" build_kernel "$BUILD" olddefconfig all
 	done
 	git -C "$GTREE" checkout -q osc-procfs
 	expect "builds after patch $n/$n (the whole series)" build_mode m
