@@ -26,8 +26,10 @@
 # with the tree as it was.
 set -euo pipefail
 
-# The kernel lines the series is made and tested for.
-SUPPORTED_LINES=(6.12)
+# The kernel lines the series is made and tested for, the pinned one
+# first. This is the one place that states them: the tests, the matrix
+# and scripts/deps.sh read them from here.
+SUPPORTED_LINES=(6.12 6.1)
 JOURNAL_NAME=.osc-procfs-apply.journal
 
 TOP=$(cd "$(dirname "$0")" && pwd)
@@ -81,7 +83,7 @@ parse_args() {
 		shift
 	done
 	[[ -n $TREE ]] ||
-		usage_error "no KERNEL_DIR given; name the top directory of a Linux ${SUPPORTED_LINES[*]} source tree"
+		usage_error "no KERNEL_DIR given; name the top directory of a Linux $(lines_text) source tree"
 }
 
 # read_series: the patches listed in series, in order
@@ -141,8 +143,18 @@ check_version() {
 	for l in "${SUPPORTED_LINES[@]}"; do
 		[[ $line == "$l" ]] && return 0
 	done
-	((FORCE)) || die "$TREE is Linux $VERSION; the series supports the ${SUPPORTED_LINES[*]} line. Use such a tree, or add --force to try this one (it is applied whole or not at all)."
-	say "Linux $VERSION is not a supported line (${SUPPORTED_LINES[*]}); trying anyway (--force)"
+	((FORCE)) || die "$TREE is Linux $VERSION; the series supports the $(lines_text) lines. Use such a tree, or add --force to try this one (it is applied whole or not at all)."
+	say "Linux $VERSION is not a supported line ($(lines_text)); trying anyway (--force)"
+}
+
+# lines_text: the supported lines as words, "6.12 and 6.1"
+lines_text() {
+	local n=${#SUPPORTED_LINES[@]} out=${SUPPORTED_LINES[0]} i
+	for ((i = 1; i < n; i++)); do
+		if ((i == n - 1)); then out+=" and "; else out+=", "; fi
+		out+=${SUPPORTED_LINES[i]}
+	done
+	echo "$out"
 }
 
 # tree_kind: "git" when TREE is the top of a git checkout, else "plain"

@@ -63,6 +63,16 @@ ac_says() {
 	fi
 }
 
+# ac_says_not WHAT RE: the last run's output has no line matching RE
+ac_says_not() {
+	if grep -Eq -- "$2" <<<"$AC_OUT"; then
+		ac_bad "$AC_CMD $1 (its output matches /$2/:)"
+		ac_show "$AC_OUT"
+	else
+		ac_ok "$AC_CMD $1"
+	fi
+}
+
 # ac_same WHAT EXPECTED ACTUAL: two snapshots are equal
 ac_same() {
 	if [[ $2 == "$3" ]]; then
@@ -191,7 +201,7 @@ ac_series_fails() {
 # ac_edit_kconfig DIR: a sample of one's own, sourced where the series
 # adds its line to samples/Kconfig
 ac_edit_kconfig() {
-	sed -i 's|^source "samples/rust/Kconfig"$|source "samples/mine/Kconfig"\n\n&|' "$1/samples/Kconfig" &&
+	sed -i 's|^endif # SAMPLES$|source "samples/mine/Kconfig"\n\n&|' "$1/samples/Kconfig" &&
 		grep -q 'samples/mine' "$1/samples/Kconfig"
 }
 
@@ -202,10 +212,18 @@ ac_edit_makefile() {
 		grep -q 'SAMPLE_MINE' "$1/samples/Makefile"
 }
 
-# ac_other_version DIR: make the tree say it is Linux 6.1.0
-ac_other_version() {
+# ac_second_line DIR: make the tree say it is Linux 6.1.0, the second
+# supported line
+ac_second_line() {
 	sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 1/; s/^SUBLEVEL = .*/SUBLEVEL = 0/' "$1/Makefile" &&
 		[[ $(make -s -C "$1" kernelversion) == 6.1.0 ]]
+}
+
+# ac_other_version DIR: make the tree say it is Linux 6.6.0, a line the
+# series does not support
+ac_other_version() {
+	sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 6/; s/^SUBLEVEL = .*/SUBLEVEL = 0/' "$1/Makefile" &&
+		[[ $(make -s -C "$1" kernelversion) == 6.6.0 ]]
 }
 
 # --- running apply.sh --------------------------------------------------
@@ -461,7 +479,7 @@ ac_case_no_argument() {
 	AC_T=$AC_DIR/linux
 	ac_do "mini tree" ac_mini "$AC_T" || return
 	AC_CWD=$AC_T # run from inside a kernel tree: no default to "."
-	ac_refused 2 'no KERNEL_DIR given' 'name the top directory of a Linux 6\.12 source tree'
+	ac_refused 2 'no KERNEL_DIR given' 'name the top directory of a Linux 6\.12 and 6\.1 source tree'
 }
 
 ac_case_unknown_option() {
@@ -509,22 +527,29 @@ ac_case_git_path_with_spaces() {
 	ac_reverses "$pristine" "$AC_T"
 }
 
-ac_case_other_version() {
+ac_case_second_line() {
 	AC_T=$AC_DIR/linux-6.1
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.1.0" ac_other_version "$AC_T" || return
-	ac_refused 1 'is Linux 6\.1\.0; the series supports the 6\.12 line' 'add --force' "$AC_T"
+	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.1.0" ac_second_line "$AC_T" || return
+	ac_applies "$AC_T"
+	ac_says_not "takes 6.1 as supported, without --force" 'not a supported line'
+}
+
+ac_case_other_version() {
+	AC_T=$AC_DIR/linux-6.6
+	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
+	ac_refused 1 'is Linux 6\.6\.0; the series supports the 6\.12 and 6\.1 lines' 'add --force' "$AC_T"
 }
 
 ac_case_other_version_forced() {
-	AC_T=$AC_DIR/linux-6.1
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.1.0" ac_other_version "$AC_T" || return
+	AC_T=$AC_DIR/linux-6.6
+	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
 	ac_applies --force "$AC_T"
 	ac_says "says it tries an unsupported version" 'not a supported line.*trying anyway'
 }
 
 ac_case_other_version_forced_not_fitting() {
-	AC_T=$AC_DIR/linux-6.1
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.1.0" ac_other_version "$AC_T" &&
+	AC_T=$AC_DIR/linux-6.6
+	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" &&
 		ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
 		ac_do "the edit stops the series" ac_series_fails "$AC_T" || return
 	ac_refused 1 'does not apply' 'Nothing was changed.*apply the failing patch by hand' --force "$AC_T"
@@ -939,7 +964,7 @@ ac_case_plain_foreign_journal() {
 
 AC_LIST=(no_argument unknown_option nonexistent_path a_file not_a_kernel_tree
 	plain_path_with_spaces git_path_with_spaces
-	other_version other_version_forced other_version_forced_not_fitting
+	second_line other_version other_version_forced other_version_forced_not_fitting
 	git_uncommitted_change git_untracked_in_samples git_mid_rebase git_mid_am git_detached_head
 	plain_already_applied git_already_applied plain_partly_applied git_partly_applied
 	plain_samples_kconfig_edited plain_samples_makefile_edited git_samples_kconfig_edited
