@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot a kernel under qemu-system-x86_64 (TCG) with a busybox initramfs
-# that runs one guest scenario, and keep the serial console in a log.
+# Boot a kernel under QEMU (TCG) with a busybox initramfs that runs one
+# guest scenario, and keep the serial console in a log.
 #
 #   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
 #           --scenario tests/guest/boot-m.sh --log out.log \
 #           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
 #           [--append ARGS] [--smp CPUS] [--timeout SECONDS] [--icount]
+#           [--arch x86_64|arm64] [--busybox PATH] [--memory MiB]
+#
+# x86_64 boots on qemu-system-x86_64 -M pc (console ttyS0), arm64 on
+# qemu-system-aarch64 -M virt (console ttyAMA0). --busybox is the guest's
+# static busybox (by default the host's, which suits an x86_64 guest).
 #
 # --icount runs the guest with -icount shift=0: guest time then counts
 # instructions (1 ns each), so timings repeat from run to run.
@@ -19,10 +24,10 @@ set -euo pipefail
 
 WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
 MODULES=() BINS=() SMP=1 ICOUNT=()
-TIMEOUT=300
+TIMEOUT=300 ARCH=x86_64 BUSYBOX='' MEMORY=512
 
 usage() {
-	sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -40,18 +45,23 @@ parse_args() {
 		--timeout) TIMEOUT=$2 ;;
 		--icount) ICOUNT=(-icount shift=0) && shift && continue ;;
 		--append) APPEND=$2 ;;
+		--arch) ARCH=$2 ;;
+		--busybox) BUSYBOX=$2 ;;
+		--memory) MEMORY=$2 ;;
 		*) usage ;;
 		esac
 		shift 2
 	done
 	[[ -n $KERNEL && -n $CPIO_TOOL && -n $SCENARIO && -n $LOG ]] || usage
+	[[ $ARCH == x86_64 || $ARCH == arm64 ]] || die "--arch $ARCH: x86_64 or arm64"
 }
 
 # cpio_list: the initramfs, in gen_init_cpio's list format (no root needed
 # for the device node)
 cpio_list() {
-	local busybox m
-	busybox=$(command -v busybox) || die "busybox not found: run scripts/deps.sh"
+	local busybox=$BUSYBOX m
+	[[ -n $busybox ]] || busybox=$(command -v busybox) || die "busybox not found: run scripts/deps.sh"
+	[[ -x $busybox ]] || die "no busybox at $busybox: run scripts/deps.sh --matrix"
 	cat <<-LIST
 		dir /dev 0755 0 0
 		nod /dev/console 0600 0 0 c 5 1
@@ -83,13 +93,24 @@ make_initramfs() {
 	"$CPIO_TOOL" "$list" >"$cpio"
 }
 
+# qemu_machine: the QEMU command and machine for ARCH, and its console
+qemu_machine() {
+	case $ARCH in
+	x86_64) echo "qemu-system-x86_64 -M pc ttyS0" ;;
+	arm64) echo "qemu-system-aarch64 -M virt -cpu cortex-a57 ttyAMA0" ;;
+	esac
+}
+
 run_qemu() {
-	local cpio=$1
-	timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
-		"${ICOUNT[@]}" -M pc -m 512 -smp "$SMP" -nodefaults -no-reboot -display none \
+	local cpio=$1 machine console
+	read -ra machine <<<"$(qemu_machine)"
+	console=${machine[-1]}
+	unset 'machine[-1]'
+	timeout --foreground "$TIMEOUT" "${machine[@]}" \
+		"${ICOUNT[@]}" -m "$MEMORY" -smp "$SMP" -nodefaults -no-reboot -display none \
 		-serial stdio -monitor none \
 		-kernel "$KERNEL" -initrd "$cpio" \
-		-append "console=ttyS0 panic=-1 $APPEND" </dev/null
+		-append "console=$console panic=-1 $APPEND" </dev/null
 }
 
 main() {

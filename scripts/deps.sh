@@ -2,6 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install, with apt, everything the demo and the tests need on Debian 12.
 # Safe to run again: packages already present are left as they are.
+#
+#   scripts/deps.sh            what make demo needs (the pinned kernel line)
+#   scripts/deps.sh --matrix   also what the test matrix needs: the other
+#                              kernel lines, the arm64 cross compiler, QEMU
+#                              for arm64 and its busybox, Debian's own
+#                              kernel with its headers, openssl
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,32 +20,83 @@ PACKAGES=(
 	sparse python3-ply python3-git
 	tmux shellcheck
 )
+# Debian's headers for its 6.12 kernel (the meta package names the
+# current ABI); they pull in the kernel image itself, /boot/vmlinuz-*
+DISTRO_HEADERS=linux-headers-6.12-amd64
+MATRIX_PACKAGES=(
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+	"$DISTRO_HEADERS" openssl
+)
+
+SUDO=()
+((EUID == 0)) || SUDO=(sudo)
+UPDATED=0
+
+apt_update() {
+	((UPDATED)) && return 0
+	"${SUDO[@]}" apt-get update -q
+	UPDATED=1
+}
 
 missing_packages() {
 	local p
-	for p in "${PACKAGES[@]}"; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || printf '%s\n' "$p"
 	done
 }
 
 install_packages() {
-	local sudo=()
-	((EUID == 0)) || sudo=(sudo)
-	say "installing: $*"
-	"${sudo[@]}" apt-get update -q
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@"
-}
-
-main() {
 	local missing
-	mapfile -t missing < <(missing_packages)
+	mapfile -t missing < <(missing_packages "$@")
 	if ((${#missing[@]} == 0)); then
-		say "all ${#PACKAGES[@]} packages already installed"
+		say "   all $# packages already installed"
 		return 0
 	fi
-	install_packages "${missing[@]}" ||
+	say "   installing: ${missing[*]}"
+	apt_update
+	DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
 		die "apt-get could not install: ${missing[*]} (check your network and apt sources, then run again)"
 }
 
-step "install packages" main
+# fetch_busybox ARCH: Debian's busybox-static for ARCH, unpacked into the
+# cache (not installed: it would replace the host's own busybox)
+fetch_busybox() {
+	local arch=$1 dest tmp
+	dest=$(arch_busybox "$arch")
+	if [[ -x $dest ]]; then
+		say "   busybox for $arch already in $dest"
+		return 0
+	fi
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		say "   adding the $arch architecture to dpkg, for its package lists"
+		"${SUDO[@]}" dpkg --add-architecture "$arch"
+		UPDATED=0
+	fi
+	apt_update
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp" # apt downloads as its own user, _apt
+	if ! (cd "$tmp" && apt-get download -q "busybox-static:$arch" &&
+		dpkg -x busybox-static_*.deb root); then
+		rm -rf "$tmp"
+		die "could not fetch busybox-static:$arch from Debian's archive"
+	fi
+	mkdir -p "$(dirname "$dest")"
+	cp "$tmp/root/bin/busybox" "$dest"
+	rm -rf "$tmp"
+	say "   busybox for $arch in $dest"
+}
+
+main() {
+	local line pkgs=("${PACKAGES[@]}")
+	if [[ ${1:-} == --matrix ]]; then
+		for line in "${OSC_LINES[@]:1}"; do pkgs+=("$(line_pkg "$line")"); done
+		pkgs+=("${MATRIX_PACKAGES[@]}")
+	elif (($#)); then
+		die "usage: scripts/deps.sh [--matrix]"
+	fi
+	install_packages "${pkgs[@]}"
+	[[ ${1:-} != --matrix ]] || fetch_busybox arm64
+}
+
+step "install packages" main "$@"

@@ -97,30 +97,122 @@ apply_series_git() {
 	say "   $(git -C "$GTREE" rev-list --count pristine..HEAD) commits on top of pristine"
 }
 
-# A mode is m, y or n (our options =m, =y, =n), or debug-m or debug-y: the
-# same with configs/debug.config on top, built in an object directory of
-# its own, since KASAN and lockdep change every object file.
+# on_line LINE CMD...: run CMD with the cache paths of kernel line LINE
+# (one of OSC_LINES). The pinned line is KERNEL_SRC; another line is
+# Debian's linux-source-LINE tarball, or KERNEL_SRC_<LINE, dots as
+# underscores> (KERNEL_SRC_6_1=...). The paths are local: they are back
+# to the pinned line's when CMD returns.
+on_line() {
+	local line=$1 var
+	shift
+	if [[ $line == "${OSC_LINES[0]}" ]]; then
+		"$@"
+		return
+	fi
+	var=KERNEL_SRC_${line//./_}
+	local KERNEL_SRC=${!var:-$(line_tarball "$line")}
+	local SRC_DIR PLAIN PGIT GTREE BUILD OUT
+	set_paths
+	mkdir -p "$OUT"
+	"$@"
+}
+
+# A mode is m, y or n (our options =m, =y, =n), or FLAVOUR-m/y: the same
+# with a variant of the kernel, built in an object directory of its own
+# ($BUILD-FLAVOUR), since each of them changes most object files:
+#   debug    configs/debug.config: KASAN, lockdep, kmemleak, failslab...
+#   arm64    arm64 instead of x86_64 (cross-built, booted on QEMU's virt)
+#   hz100    configs/hz-100.config, hz1000: configs/hz-1000.config
+#   sig      configs/module-sig.config: only modules signed with the
+#            test's key load
+mode_flavour() { [[ $1 != *-* ]] || echo "${1%-*}"; }
+mode_opt() { echo "${1##*-}"; }
+mode_arch() { if [[ $1 == arm64-* ]]; then echo arm64; else echo x86_64; fi; }
+
 mode_build_dir() {
+	local flavour
+	flavour=$(mode_flavour "$1")
+	echo "$BUILD${flavour:+-$flavour}"
+}
+
+# arch_make_args ARCH: what make needs to build for ARCH on this x86_64 host
+arch_make_args() {
+	[[ $1 != arm64 ]] || echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+}
+
+# arch_image ARCH: the bootable image, under the object directory
+arch_image() {
 	case $1 in
-	debug-*) echo "$BUILD-debug" ;;
-	*) echo "$BUILD" ;;
+	arm64) echo arch/arm64/boot/Image ;;
+	*) echo arch/x86/boot/bzImage ;;
 	esac
 }
 
+# mode_fragments MODE: the config fragments, merged over allnoconfig in
+# this order (kernel/configs/tiny.config asks for an xz-compressed image,
+# which arm64 does not build: its base fragment says what it keeps of it)
 mode_fragments() {
-	echo "$OSC_TOP/configs/qemu-x86_64.config"
-	echo "$OSC_TOP/configs/osc-procfs-${1#debug-}.config"
-	[[ $1 != debug-* ]] || echo "$OSC_TOP/configs/debug.config"
+	local arch
+	arch=$(mode_arch "$1")
+	echo kernel/configs/tiny-base.config
+	[[ $arch == arm64 ]] || echo kernel/configs/tiny.config
+	echo "$OSC_TOP/configs/qemu-$arch.config"
+	echo "$OSC_TOP/configs/osc-procfs-$(mode_opt "$1").config"
+	case $(mode_flavour "$1") in
+	debug) echo "$OSC_TOP/configs/debug.config" ;;
+	hz100) echo "$OSC_TOP/configs/hz-100.config" ;;
+	hz1000) echo "$OSC_TOP/configs/hz-1000.config" ;;
+	sig)
+		echo "$OSC_TOP/configs/module-sig.config"
+		echo "$OUT/sig-key/key.config"
+		;;
+	esac
+}
+
+# make_sig_keys: the signed-modules run's keys, made once with openssl as
+# the kernel's certs/Makefile makes its own: signing_key.pem, built into
+# the kernel (CONFIG_MODULE_SIG_KEY), and other_key.pem, a key the kernel
+# does not know (a MOK key that was never enrolled)
+make_sig_keys() {
+	local dir=$OUT/sig-key k
+	[[ -f $dir/key.config ]] && return 0
+	mkdir -p "$dir"
+	cat >"$dir/x509.genkey" <<-'GENKEY'
+		[ req ]
+		default_bits = 2048
+		distinguished_name = req_distinguished_name
+		prompt = no
+		string_mask = utf8only
+		x509_extensions = myexts
+
+		[ req_distinguished_name ]
+		CN = osc-procfs test module signing key
+
+		[ myexts ]
+		basicConstraints=critical,CA:FALSE
+		keyUsage=digitalSignature
+		subjectKeyIdentifier=hash
+		authorityKeyIdentifier=keyid
+	GENKEY
+	for k in signing_key other_key; do
+		openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 \
+			-config "$dir/x509.genkey" -outform PEM -out "$dir/$k.pem" \
+			-keyout "$dir/$k.pem" 2>"$dir/openssl.log" ||
+			{ cat "$dir/openssl.log"; return 1; }
+	done
+	printf 'CONFIG_MODULE_SIG_KEY="%s"\n' "$dir/signing_key.pem" >"$dir/key.config"
 }
 
 # configure MODE: the QEMU base config with our options as MODE says
 configure() {
-	local mode=$1 log=$OUT/config-$1.log dir frags
+	local mode=$1 log=$OUT/config-$1.log dir frags make_args
 	dir=$(mode_build_dir "$mode")
+	read -ra make_args <<<"$(arch_make_args "$(mode_arch "$mode")")"
+	[[ $(mode_flavour "$mode") != sig ]] || make_sig_keys || return 1
 	mapfile -t frags < <(mode_fragments "$mode")
 	mkdir -p "$dir"
-	(cd "$GTREE" && scripts/kconfig/merge_config.sh -n -O "$dir" \
-		kernel/configs/tiny-base.config kernel/configs/tiny.config "${frags[@]}") >"$log" 2>&1 ||
+	(cd "$GTREE" && env "${make_args[@]}" scripts/kconfig/merge_config.sh -n -O "$dir" \
+		"${frags[@]}") >"$log" 2>&1 ||
 		{ cat "$log"; return 1; }
 	if grep -A2 '^Value requested' "$log"; then
 		warn "   the config fragments ask for values the kernel did not take (above)"
@@ -138,22 +230,49 @@ build_kernel() {
 	fi
 }
 
-# build_mode MODE: configure and build; keep bzImage and modules in OUT/MODE
+# build_mode MODE: configure and build; keep the image, vmlinux, .config
+# and the modules in OUT/MODE
 build_mode() {
-	local mode=$1 dir
+	local mode=$1 dir arch make_args
 	dir=$(mode_build_dir "$mode")
-	configure "$mode" && build_kernel "$dir" all || return 1
+	arch=$(mode_arch "$mode")
+	read -ra make_args <<<"$(arch_make_args "$arch")"
+	configure "$mode" && build_kernel "$dir" "${make_args[@]}" all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
-	cp "$dir/arch/x86/boot/bzImage" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/"
+	cp "$dir/$(arch_image "$arch")" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/"
 	find "$dir/samples/osc_procfs" "$dir/samples/kmemleak" -name '*.ko' \
 		-exec cp {} "$OUT/$mode/" \; 2>/dev/null || true
 }
 
-# build_selftest: the kselftest, statically linked for the initramfs
+# sign_modules MODE: sign OUT/MODE's modules as a student would sign
+# theirs, with the kernel's scripts/sign-file. Each NAME.ko is kept
+# unsigned as NAME.unsigned.ko, signed with the key the kernel does not
+# know as NAME.otherkey.ko, and signed in place with the kernel's key.
+sign_modules() {
+	local dir=$OUT/$1 keys=$OUT/sig-key sign m base
+	sign=$(mode_build_dir "$1")/scripts/sign-file
+	for m in "$dir"/osc_*.ko; do
+		[[ $m == *.unsigned.ko || $m == *.otherkey.ko ]] && continue
+		base=${m%.ko}
+		cp "$m" "$base.unsigned.ko"
+		"$sign" sha256 "$keys/other_key.pem" "$keys/other_key.pem" "$m" "$base.otherkey.ko" &&
+			"$sign" sha256 "$keys/signing_key.pem" "$keys/signing_key.pem" "$m" || return 1
+	done
+}
+
+# selftest_dir ARCH: where build_selftest puts the selftest for ARCH
+selftest_dir() {
+	if [[ $1 == x86_64 ]]; then echo "$OUT/selftest"; else echo "$OUT/selftest-$1"; fi
+}
+
+# build_selftest [ARCH]: the kselftest, statically linked for the initramfs
 build_selftest() {
-	mkdir -p "$OUT/selftest"
-	make -s -C "$GTREE/tools/testing/selftests/osc_procfs" OUTPUT="$OUT/selftest" \
-		LDFLAGS=-static >"$OUT/selftest.log" 2>&1 || { cat "$OUT/selftest.log"; return 1; }
+	local arch=${1:-x86_64} dir make_args
+	dir=$(selftest_dir "$arch")
+	read -ra make_args <<<"$(arch_make_args "$arch")"
+	mkdir -p "$dir"
+	make -s -C "$GTREE/tools/testing/selftests/osc_procfs" OUTPUT="$dir" \
+		"${make_args[@]}" LDFLAGS=-static >"$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
 }
 
 # build_guest_tools: the debug run's helper, statically linked
@@ -167,14 +286,16 @@ config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
 # boot_mode MODE SCENARIO LOG [CMDLINE [BOOT.SH OPTIONS...]]: boot
 # OUT/MODE's kernel with a guest scenario
 boot_mode() {
-	local mode=$1 scenario=$2 log=$3 extra=${4:-} mods=() m
+	local mode=$1 scenario=$2 log=$3 extra=${4:-} mods=() m arch
 	shift $(($# < 4 ? $# : 4))
+	arch=$(mode_arch "$mode")
 	for m in "$OUT/$mode"/*.ko; do
 		[[ -e $m ]] && mods+=(--module "$m")
 	done
-	[[ ! -x $OUT/bin/osc_stress ]] || mods+=(--bin "$OUT/bin/osc_stress")
-	"$OSC_TOP/scripts/boot.sh" --kernel "$OUT/$mode/bzImage" \
+	[[ ! -x $OUT/bin/osc_stress ]] || [[ $arch != x86_64 ]] || mods+=(--bin "$OUT/bin/osc_stress")
+	[[ $arch == x86_64 ]] || mods+=(--busybox "$(arch_busybox "$arch")")
+	"$OSC_TOP/scripts/boot.sh" --arch "$arch" --kernel "$OUT/$mode/$(basename "$(arch_image "$arch")")" \
 		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
-		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
+		--log "$log" --selftest "$(selftest_dir "$arch")/osc_procfs_test" \
 		--append "OSC_PROCFS_HZ=$(config_hz "$mode") $extra" "${mods[@]}" "$@"
 }

@@ -14,9 +14,14 @@
 OSC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OSC_CACHE=${OSC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/osc-procfs}
 OSC_JOBS=${OSC_JOBS:-$(nproc)}
-# The pinned kernel: Debian's linux-source package of the 6.12 LTS line.
-OSC_KERNEL_PKG=linux-source-6.12
-OSC_KERNEL_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# The kernel lines the series supports, from the one place that states
+# them (SUPPORTED_LINES in apply.sh); the first is the pinned one.
+mapfile -t OSC_LINES < <(sed -n 's/^SUPPORTED_LINES=(\(.*\))$/\1/p' "$OSC_TOP/apply.sh" | tr ' ' '\n')
+# Each line's source: Debian's linux-source-LINE package and its tarball.
+line_pkg() { printf 'linux-source-%s' "$1"; }
+line_tarball() { printf '/usr/src/linux-source-%s.tar.xz' "$1"; }
+OSC_KERNEL_PKG=$(line_pkg "${OSC_LINES[0]}")
+OSC_KERNEL_TARBALL=$(line_tarball "${OSC_LINES[0]}")
 
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
@@ -45,6 +50,10 @@ step() {
 	fi
 	return "$rc"
 }
+
+# arch_busybox ARCH: the static busybox of another architecture, for its
+# guests (scripts/deps.sh --matrix fetches it from Debian's archive)
+arch_busybox() { printf '%s/busybox-%s/busybox' "$OSC_CACHE" "$1"; }
 
 # kconfig_symbols: the symbols Kconfig.snippet defines, one per line
 kconfig_symbols() { sed -n 's/^\(menu\)\{0,1\}config //p' "$OSC_TOP/Kconfig.snippet"; }

@@ -17,9 +17,17 @@ set -euo pipefail
 
 STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
 	warnings boot_m build_y boot_y build_n boot_n menuconfig
-	build_debug_m boot_debug_m build_debug_y boot_debug_y)
+	build_debug_m boot_debug_m build_debug_y boot_debug_y
+	source_6_1 apply_6_1 build_6_1_m boot_6_1_m build_6_1_y boot_6_1_y
+	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y
+	build_distro boot_distro build_sig_m boot_sig_m
+	build_hz100_m boot_hz100_m build_hz1000_m boot_hz1000_m)
 PASSED=0 FAILED=0
 declare -A STAGE_OK=()
+# The matrix: each build_X/boot_X stage pair is one cell, kernel x arch x
+# mode; its result and times are printed in a table at the end.
+declare -A CELL_OK=() CELL_BUILD=() CELL_BOOT=()
+CELLS=()
 
 pass() {
 	PASSED=$((PASSED + 1))
@@ -31,11 +39,16 @@ fail() {
 	say "  FAIL $*"
 }
 
-# expect WHAT CMD...: one check
+# expect WHAT CMD...: one check; returns CMD's success or failure
 expect() {
 	local what=$1
 	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
+	if "$@"; then
+		pass "$what"
+	else
+		fail "$what"
+		return 1
+	fi
 }
 
 # needs STAGE...: a stage cannot run when one it builds on failed
@@ -58,7 +71,7 @@ tree_state() {
 		done
 }
 
-stage_deps() { expect "packages installed" "$OSC_TOP/scripts/deps.sh"; }
+stage_deps() { expect "packages installed" "$OSC_TOP/scripts/deps.sh" --matrix; }
 
 stage_shellcheck() {
 	local f
@@ -186,15 +199,18 @@ has_all() {
 # CHECK lines (which name what they look for) and the log lines it quotes
 not_grep() { ! grep -av '^CHECK \|^  | ' "$2" | grep -E "$1"; }
 
-boot_stage() {
+# boot_scenario MODE SCENARIO: boot OUT/MODE's kernel with
+# tests/guest/SCENARIO.sh and count its checks
+boot_scenario() {
 	local mode=$1 log=$OUT/boot-$1.log
-	needs "build_$mode" || return 1
-	if ! boot_mode "$mode" "$OSC_TOP/tests/guest/boot-$mode.sh" "$log"; then
-		fail "boot the =$mode kernel and run tests/guest/boot-$mode.sh"
+	if ! boot_mode "$mode" "$OSC_TOP/tests/guest/$2.sh" "$log"; then
+		fail "boot the $mode kernel and run tests/guest/$2.sh"
 		return 1
 	fi
 	guest_checks "$log"
 }
+
+boot_stage() { needs "build_$1" && boot_scenario "$1" "boot-$1"; }
 
 stage_boot_m() { boot_stage m; }
 stage_build_y() { needs apply_git && expect "build with the options =y" build_mode y; }
@@ -239,6 +255,132 @@ stage_boot_debug_y() {
 	debug_boot y 2 y
 }
 
+# The other supported line (6.1): its own source, tree and builds, the
+# same series and guest scenarios. on_line switches the cache paths.
+LINE2=${OSC_LINES[1]}
+
+stage_source_6_1() { on_line "$LINE2" expect "the $LINE2 kernel in the cache: $(line_tarball "$LINE2")" prepare_source; }
+
+apply_line2() {
+	expect "apply.sh accepts Linux $(make -s -C "$GTREE" kernelversion) (line $LINE2) and puts the series on it" \
+		apply_series_git || return 1
+	expect "one commit per patch in series" \
+		[ "$(git -C "$GTREE" rev-list --count pristine..HEAD)" == "$(grep -c '^[^#]' "$OSC_TOP/series")" ]
+	expect "apply.sh said nothing about an unsupported line" \
+		not_grep 'not a supported line' "$OUT/apply-git.log"
+}
+stage_apply_6_1() { needs source_6_1 && on_line "$LINE2" apply_line2; }
+
+build_line2() {
+	expect "build $LINE2 with the options =$1" build_mode "$1" || return 1
+	[[ $1 != m ]] || expect "build the selftest from the $LINE2 tree" build_selftest
+}
+stage_build_6_1_m() { needs apply_6_1 && on_line "$LINE2" build_line2 m; }
+stage_build_6_1_y() { needs apply_6_1 build_6_1_m && on_line "$LINE2" build_line2 y; }
+stage_boot_6_1_m() { needs build_6_1_m && on_line "$LINE2" boot_line2 m; }
+stage_boot_6_1_y() { needs build_6_1_y && on_line "$LINE2" boot_line2 y; }
+
+boot_line2() {
+	boot_scenario "$1" "boot-$1" || return 1
+	expect "the guest ran Linux $LINE2 ($(grep -aom1 "Linux version $LINE2\.[0-9]*" "$OUT/boot-$1.log" | cut -d' ' -f3))" \
+		grep -aq "Linux version $LINE2\.[0-9]" "$OUT/boot-$1.log"
+}
+
+# arm64: cross-built, booted on qemu-system-aarch64 -M virt
+stage_build_arm64_m() {
+	needs apply_git || return 1
+	expect "cross-build for arm64 with the options =m" build_mode arm64-m
+	expect "cross-build the selftest for arm64, statically linked" build_selftest arm64
+	expect "the arm64 selftest is an aarch64 executable" \
+		grep -q 'ARM aarch64' <(file -L "$(selftest_dir arm64)/osc_procfs_test")
+}
+stage_build_arm64_y() { needs build_arm64_m && expect "cross-build for arm64 with the options =y" build_mode arm64-y; }
+stage_boot_arm64_m() { needs build_arm64_m && arm64_boot m; }
+stage_boot_arm64_y() { needs build_arm64_y && arm64_boot y; }
+
+arm64_boot() {
+	boot_scenario "arm64-$1" "boot-$1" || return 1
+	expect "the guest was an arm64 machine (QEMU virt, PL011 console)" \
+		has_all "$OUT/boot-arm64-$1.log" "Machine model: linux,dummy-virt" "ttyAMA0"
+}
+
+# Other tick rates: /proc/jiffies and /proc/seconds must not assume one HZ
+stage_build_hz100_m() { needs apply_git build_m && expect "build with HZ=100, the options =m" build_mode hz100-m; }
+stage_build_hz1000_m() { needs apply_git build_m && expect "build with HZ=1000, the options =m" build_mode hz1000-m; }
+stage_boot_hz100_m() { needs build_hz100_m && hz_boot hz100-m 100; }
+stage_boot_hz1000_m() { needs build_hz1000_m && hz_boot hz1000-m 1000; }
+
+hz_boot() {
+	expect "the kernel was built with CONFIG_HZ=$2" [ "$(config_hz "$1")" == "$2" ]
+	boot_scenario "$1" boot-m
+}
+
+# Signed modules: MODULE_SIG_FORCE, a key of the test's built in
+stage_build_sig_m() {
+	local m
+	needs apply_git build_m || return 1
+	expect "build with CONFIG_MODULE_SIG_FORCE=y and the test's key, the options =m" build_mode sig-m || return 1
+	expect "the .config enforces signatures and names the test's key" \
+		has_all "$OUT/sig-m/.config" CONFIG_MODULE_SIG_FORCE=y "CONFIG_MODULE_SIG_KEY=\"$OUT/sig-key/signing_key.pem\""
+	expect "sign the modules with scripts/sign-file (and a copy with a key the kernel does not know)" \
+		sign_modules sig-m || return 1
+	for m in "$OUT"/sig-m/osc_*.unsigned.ko; do
+		m=${m%.unsigned.ko}
+		expect "${m##*/}.ko carries a signature, ${m##*/}.unsigned.ko does not" \
+			signed_as_named "$m"
+	done
+}
+stage_boot_sig_m() { needs build_sig_m && boot_scenario sig-m sig; }
+
+# has_signature KO: KO ends with the module signature's marker
+has_signature() { tail -c 28 "$1" | grep -aqx '~Module signature appended~'; }
+
+# signed_as_named BASE: BASE.ko and BASE.otherkey.ko are signed,
+# BASE.unsigned.ko is not
+signed_as_named() {
+	has_signature "$1.ko" && has_signature "$1.otherkey.ko" && ! has_signature "$1.unsigned.ko"
+}
+
+# The lab's own workflow: out of tree, against Debian's headers, loaded
+# into Debian's kernel as it ships
+distro_kver() {
+	dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 | sed -n 's/^linux-headers-\([^ ]*\) .*/\1/p'
+}
+
+out_of_tree() {
+	"$OSC_TOP/scripts/out-of-tree.sh" --kdir "/lib/modules/$1/build" "$OUT/distro" >"$OUT/out-of-tree.log" 2>&1 ||
+		{ cat "$OUT/out-of-tree.log"; return 1; }
+}
+
+stage_build_distro() {
+	local kver
+	needs build_m || return 1
+	kver=$(distro_kver)
+	expect "Debian's linux-headers-6.12-amd64 names a kernel release ($kver)" [ -n "$kver" ] || return 1
+	expect "Debian's kernel image is there: /boot/vmlinuz-$kver" [ -f "/boot/vmlinuz-$kver" ]
+	expect "Debian's headers are there: /lib/modules/$kver/build" [ -f "/lib/modules/$kver/build/Makefile" ] || return 1
+	rm -rf "$OUT/distro"
+	expect "scripts/out-of-tree.sh builds the four modules against them" \
+		out_of_tree "$kver" || return 1
+	expect "the modules are built for $kver (vermagic)" \
+		grep -q "^vermagic:  *$kver " <(modinfo "$OUT/distro/samples/osc_procfs/osc_hello.ko")
+}
+
+stage_boot_distro() {
+	local kver log=$OUT/boot-distro.log m mods=()
+	needs build_distro || return 1
+	kver=$(distro_kver)
+	for m in "$OUT"/distro/samples/osc_procfs/*.ko; do mods+=(--module "$m"); done
+	if ! "$OSC_TOP/scripts/boot.sh" --kernel "/boot/vmlinuz-$kver" --memory 1024 \
+		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/tests/guest/distro.sh" \
+		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
+		--append "OSC_PROCFS_HZ=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$kver") OSC_KVER=$kver" "${mods[@]}"; then
+		fail "boot Debian's kernel $kver and run tests/guest/distro.sh"
+		return 1
+	fi
+	guest_checks "$log"
+}
+
 stage_menuconfig() {
 	needs build_m || return 1
 	local opt opts dir=$OUT/menuconfig first
@@ -260,13 +402,56 @@ help_first_line() {
 		"$OSC_TOP/Kconfig.snippet"
 }
 
+# cell_of STAGE: the matrix cell a build_X or boot_X stage belongs to
+cell_of() {
+	local v=${1#build_}
+	v=${v#boot_}
+	case $v in
+	m | y | n) echo "${OSC_LINES[0]}|x86_64|=$v" ;;
+	debug_?) echo "${OSC_LINES[0]}|x86_64|debug =${v#debug_}" ;;
+	6_1_?) echo "$LINE2|x86_64|=${v##*_}" ;;
+	arm64_?) echo "${OSC_LINES[0]}|arm64|=${v#arm64_}" ;;
+	hz*_?)
+		v=${v#hz}
+		echo "${OSC_LINES[0]}|x86_64|HZ=${v%_?}, =${v##*_}"
+		;;
+	sig_?) echo "${OSC_LINES[0]}|x86_64|signatures enforced, =${v#sig_}" ;;
+	distro) echo "Debian ${OSC_LINES[0]}|x86_64|out of tree, Debian's kernel" ;;
+	esac
+}
+
+# note_cell STAGE SECONDS OK: add a stage's time and result to its cell
+note_cell() {
+	local cell
+	[[ $1 == build_* || $1 == boot_* ]] || return 0
+	cell=$(cell_of "$1")
+	[[ -n $cell ]] || return 0
+	[[ -n ${CELL_OK[$cell]:-} ]] || { CELLS+=("$cell") && CELL_OK[$cell]=1; }
+	((${3})) || CELL_OK[$cell]=0
+	if [[ $1 == build_* ]]; then CELL_BUILD[$cell]=$2; else CELL_BOOT[$cell]=$2; fi
+}
+
+matrix_table() {
+	local cell k a m
+	((${#CELLS[@]})) || return 0
+	say "matrix (build and boot times in seconds; a boot includes its guest checks):"
+	printf '  %-12s %-7s %-30s %-6s %7s %7s\n' kernel arch mode result build boot
+	for cell in "${CELLS[@]}"; do
+		IFS='|' read -r k a m <<<"$cell"
+		printf '  %-12s %-7s %-30s %-6s %7s %7s\n' "$k" "$a" "$m" \
+			"$( ((CELL_OK[$cell])) && echo pass || echo FAIL)" "${CELL_BUILD[$cell]:--}" "${CELL_BOOT[$cell]:--}"
+	done
+}
+
 run_stage() {
-	local s=$1 t0 f0=$FAILED
+	local s=$1 t0 f0=$FAILED t
 	t0=$(now_s)
 	say "== $s"
 	"stage_$s" || true
 	((FAILED == f0)) && STAGE_OK[$s]=1 || STAGE_OK[$s]=0
-	say "== $s: $(elapsed "$t0") s"
+	t=$(elapsed "$t0")
+	note_cell "$s" "$t" "${STAGE_OK[$s]}"
+	say "== $s: $t s"
 }
 
 main() {
@@ -279,6 +464,7 @@ main() {
 		declare -F "stage_$s" >/dev/null || die "no stage '$s'; stages: ${STAGES[*]}"
 	done
 	for s in "${STAGES[@]}"; do run_stage "$s"; done
+	matrix_table
 	say "total: $(elapsed "$t0") s"
 	say "$PASSED passed, $FAILED failed"
 	((FAILED == 0))
