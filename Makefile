@@ -2,7 +2,7 @@
 # osc-procfs: the two commands of README.md, and the export.
 #
 #   make demo     install, apply, build =m, boot, show the modules at work
-#   make check    the test suite (what .ci/run runs)
+#   make check    the test suite and its matrix of kernels (what .ci/run runs)
 #   make quick    the stages an edit to a module needs, on a warm cache
 #   make bench    what the series costs (not a test; prints tables)
 #   make export KERNEL_DIR=...   write patches/ and series from a git tree

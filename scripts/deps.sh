@@ -25,7 +25,7 @@ PACKAGES=(
 DISTRO_HEADERS=linux-headers-6.12-amd64
 MATRIX_PACKAGES=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-	"$DISTRO_HEADERS" openssl
+	"$DISTRO_HEADERS" openssl file
 )
 
 SUDO=()

@@ -2,14 +2,18 @@
 # shellcheck shell=bash disable=SC2034 # its variables are for the scripts that source it
 # Shared helpers for the osc-procfs scripts. Source it; do not run it.
 #
-# Everything heavy lives in a cache outside the checkout:
-#   $OSC_CACHE/src/linux/     the pinned kernel, unpacked (a plain tree)
-#   $OSC_CACHE/src/pristine.git  its contents as one commit, tag "pristine",
-#                             used to reset that plain tree and to clone
-#   $OSC_CACHE/src/linux-git/ a git checkout of it, where the series is
-#                             applied as commits and the kernel is built
-#   $OSC_CACHE/build/x86_64/  the object directory (make O=)
-#   $OSC_CACHE/out/           kernels, modules, selftest, logs per mode
+# Everything heavy lives in a cache outside the checkout, one set of
+# directories per kernel source (KEY: the tarball's name and a hash of its
+# path, e.g. linux-source-6.12-3eded92f):
+#   $OSC_CACHE/src/KEY/plain/         the kernel, unpacked (a plain tree)
+#   $OSC_CACHE/src/KEY/pristine.git   its contents as one commit, tag
+#                                     "pristine", to reset plain/ and to clone
+#   $OSC_CACHE/src/KEY/git/           a git checkout of it, where the series
+#                                     is applied as commits and built
+#   $OSC_CACHE/build/KEY[-FLAVOUR]/   object directories (make O=), one per
+#                                     flavour (debug, arm64, hz100, sig...)
+#   $OSC_CACHE/out/KEY/               kernels, modules, selftest, logs per mode
+#   $OSC_CACHE/busybox-arm64/         Debian's arm64 busybox, for arm64 guests
 
 OSC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OSC_CACHE=${OSC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/osc-procfs}

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test suite: every check of the series, from checkpatch to booted
 # kernels. Each stage prints its name and time; each check one line.
-# The last line is "N passed, M failed"; the exit status is 0 only when
-# nothing failed.
+# Before it, a table of the matrix: each kernel x arch x mode built and
+# booted, with its result and times. The last line is "N passed, M
+# failed"; the exit status is 0 only when nothing failed.
 #
 #   tests/run.sh            all stages
 #   tests/run.sh STAGE...   only these (they build on the cache as it is)
@@ -291,8 +292,8 @@ stage_build_arm64_m() {
 	needs apply_git || return 1
 	expect "cross-build for arm64 with the options =m" build_mode arm64-m
 	expect "cross-build the selftest for arm64, statically linked" build_selftest arm64
-	expect "the arm64 selftest is an aarch64 executable" \
-		grep -q 'ARM aarch64' <(file -L "$(selftest_dir arm64)/osc_procfs_test")
+	expect "the arm64 selftest is a static aarch64 executable" \
+		grep -q 'ARM aarch64.*statically linked' <(file -L "$(selftest_dir arm64)/osc_procfs_test")
 }
 stage_build_arm64_y() { needs build_arm64_m && expect "cross-build for arm64 with the options =y" build_mode arm64-y; }
 stage_boot_arm64_m() { needs build_arm64_m && arm64_boot m; }
