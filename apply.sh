@@ -83,7 +83,7 @@ parse_args() {
 		shift
 	done
 	[[ -n $TREE ]] ||
-		usage_error "no KERNEL_DIR given; name the top directory of a Linux $(lines_text) source tree"
+		usage_error "no KERNEL_DIR given; name the top directory of a Linux $(lines_text or) source tree"
 }
 
 # read_series: the patches listed in series, in order
@@ -147,11 +147,12 @@ check_version() {
 	say "Linux $VERSION is not a supported line ($(lines_text)); trying anyway (--force)"
 }
 
-# lines_text: the supported lines as words, "6.12 and 6.1"
+# lines_text [WORD]: the supported lines as words, "6.12 and 6.1" (or
+# with WORD instead of "and")
 lines_text() {
 	local n=${#SUPPORTED_LINES[@]} out=${SUPPORTED_LINES[0]} i
 	for ((i = 1; i < n; i++)); do
-		if ((i == n - 1)); then out+=" and "; else out+=", "; fi
+		if ((i == n - 1)); then out+=" ${1:-and} "; else out+=", "; fi
 		out+=${SUPPORTED_LINES[i]}
 	done
 	echo "$out"

@@ -20,12 +20,11 @@ PACKAGES=(
 	sparse python3-ply python3-git
 	tmux shellcheck
 )
-# Debian's headers for its 6.12 kernel (the meta package names the
-# current ABI); they pull in the kernel image itself, /boot/vmlinuz-*
-DISTRO_HEADERS=linux-headers-6.12-amd64
+# OSC_DISTRO_HEADERS (lib.sh): Debian's headers for its own 6.12 kernel;
+# they pull in the kernel image itself, /boot/vmlinuz-*
 MATRIX_PACKAGES=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-	"$DISTRO_HEADERS" openssl file
+	"$OSC_DISTRO_HEADERS" openssl file
 )
 
 SUDO=()
@@ -62,7 +61,7 @@ install_packages() {
 # fetch_busybox ARCH: Debian's busybox-static for ARCH, unpacked into the
 # cache (not installed: it would replace the host's own busybox)
 fetch_busybox() {
-	local arch=$1 dest tmp
+	local arch=$1 dest tmp f
 	dest=$(arch_busybox "$arch")
 	if [[ -x $dest ]]; then
 		say "   busybox for $arch already in $dest"
@@ -70,20 +69,23 @@ fetch_busybox() {
 	fi
 	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
 		say "   adding the $arch architecture to dpkg, for its package lists"
-		"${SUDO[@]}" dpkg --add-architecture "$arch"
+		"${SUDO[@]}" dpkg --add-architecture "$arch" || die "dpkg --add-architecture $arch failed"
 		UPDATED=0
 	fi
 	apt_update
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp" # apt downloads as its own user, _apt
+	chmod 777 "$tmp" # apt downloads as its own user, _apt, who must write here
 	if ! (cd "$tmp" && apt-get download -q "busybox-static:$arch" &&
 		dpkg -x busybox-static_*.deb root); then
 		rm -rf "$tmp"
 		die "could not fetch busybox-static:$arch from Debian's archive"
 	fi
 	mkdir -p "$(dirname "$dest")"
-	cp "$tmp/root/bin/busybox" "$dest"
+	for f in "$tmp"/root/{bin,usr/bin}/busybox; do
+		[[ ! -x $f ]] || cp "$f" "$dest"
+	done
 	rm -rf "$tmp"
+	[[ -x $dest ]] || die "busybox-static:$arch holds no bin/busybox or usr/bin/busybox; nothing installed at $dest"
 	say "   busybox for $arch in $dest"
 }
 

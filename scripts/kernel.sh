@@ -2,8 +2,9 @@
 # shellcheck shell=bash
 # Kernel trees and builds in the cache; sourced after lib.sh.
 #
-# KERNEL_SRC picks the kernel: a 6.12 source tree (copied, never changed)
-# or a tarball; by default Debian's linux-source-6.12 tarball.
+# KERNEL_SRC picks the kernel of the pinned line: a source tree (copied,
+# never changed) or a tarball; by default Debian's linux-source-6.12
+# tarball. on_line switches to another supported line's source.
 
 KERNEL_SRC=${KERNEL_SRC:-$OSC_KERNEL_TARBALL}
 # Fixed identity and date for the cache's own commits, so that they and
@@ -40,10 +41,11 @@ unpack_source() {
 		say "   extracting $KERNEL_SRC ($(du -h "$KERNEL_SRC" | cut -f1))"
 		tar -C "$PLAIN" --strip-components=1 -xf "$KERNEL_SRC"
 	else
-		die "KERNEL_SRC=$KERNEL_SRC is neither a kernel tree nor a tarball"
+		warn "$(src_var)=$KERNEL_SRC is neither a kernel tree nor a tarball"
+		return 1
 	fi
 	[[ -f $PLAIN/Makefile && -d $PLAIN/samples ]] ||
-		die "$KERNEL_SRC does not hold a kernel source tree"
+		{ warn "$KERNEL_SRC does not hold a kernel source tree"; return 1; }
 }
 
 record_pristine() {
@@ -69,11 +71,14 @@ prepare_source() {
 		say "   cached: $SRC_DIR"
 		return 0
 	fi
-	[[ -e $KERNEL_SRC ]] || die "no kernel source at $KERNEL_SRC: run scripts/deps.sh, or set KERNEL_SRC to a 6.12 tree or tarball"
+	if [[ ! -e $KERNEL_SRC ]]; then
+		warn "no kernel source at $KERNEL_SRC: run scripts/deps.sh --matrix, or set $(src_var) to a tree or tarball of that line"
+		return 1
+	fi
 	rm -rf "$SRC_DIR" && mkdir -p "$SRC_DIR"
-	step "unpack the kernel source" unpack_source
-	step "record the pristine tree in git" record_pristine
-	step "make the git checkout" clone_git_tree
+	step "unpack the kernel source" unpack_source || return 1
+	step "record the pristine tree in git" record_pristine || return 1
+	step "make the git checkout" clone_git_tree || return 1
 	touch "$SRC_DIR/.ready"
 }
 
@@ -97,6 +102,13 @@ apply_series_git() {
 	say "   $(git -C "$GTREE" rev-list --count pristine..HEAD) commits on top of pristine"
 }
 
+# src_var [LINE]: the variable that names LINE's source (by default the
+# line in use): KERNEL_SRC for the pinned line, KERNEL_SRC_6_1 for 6.1
+src_var() {
+	local line=${1:-${SRC_LINE:-${OSC_LINES[0]}}}
+	if [[ $line == "${OSC_LINES[0]}" ]]; then echo KERNEL_SRC; else echo "KERNEL_SRC_${line//./_}"; fi
+}
+
 # on_line LINE CMD...: run CMD with the cache paths of kernel line LINE
 # (one of OSC_LINES). The pinned line is KERNEL_SRC; another line is
 # Debian's linux-source-LINE tarball, or KERNEL_SRC_<LINE, dots as
@@ -109,9 +121,9 @@ on_line() {
 		"$@"
 		return
 	fi
-	var=KERNEL_SRC_${line//./_}
+	var=$(src_var "$line")
 	local KERNEL_SRC=${!var:-$(line_tarball "$line")}
-	local SRC_DIR PLAIN PGIT GTREE BUILD OUT
+	local SRC_DIR PLAIN PGIT GTREE BUILD OUT SRC_LINE=$line
 	set_paths
 	mkdir -p "$OUT"
 	"$@"
@@ -239,7 +251,7 @@ build_mode() {
 	read -ra make_args <<<"$(arch_make_args "$arch")"
 	configure "$mode" && build_kernel "$dir" "${make_args[@]}" all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
-	cp "$dir/$(arch_image "$arch")" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/"
+	cp "$dir/$(arch_image "$arch")" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/" || return 1
 	find "$dir/samples/osc_procfs" "$dir/samples/kmemleak" -name '*.ko' \
 		-exec cp {} "$OUT/$mode/" \; 2>/dev/null || true
 }

@@ -24,7 +24,7 @@ MARK=.osc-procfs-out-of-tree
 KDIR='' DEST=''
 
 usage() {
-	sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 

@@ -479,7 +479,7 @@ ac_case_no_argument() {
 	AC_T=$AC_DIR/linux
 	ac_do "mini tree" ac_mini "$AC_T" || return
 	AC_CWD=$AC_T # run from inside a kernel tree: no default to "."
-	ac_refused 2 'no KERNEL_DIR given' 'name the top directory of a Linux 6\.12 and 6\.1 source tree'
+	ac_refused 2 'no KERNEL_DIR given' 'name the top directory of a Linux 6\.12 or 6\.1 source tree'
 }
 
 ac_case_unknown_option() {
@@ -531,7 +531,7 @@ ac_case_second_line() {
 	AC_T=$AC_DIR/linux-6.1
 	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.1.0" ac_second_line "$AC_T" || return
 	ac_applies "$AC_T"
-	ac_says_not "takes 6.1 as supported, without --force" 'not a supported line'
+	ac_says "names the tree's version" 'Linux 6\.1\.0, a plain tree'
 }
 
 ac_case_other_version() {

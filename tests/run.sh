@@ -170,9 +170,10 @@ stage_warnings() {
 }
 
 # guest_checks LOG [debug]: count the guest's CHECK lines, and give the
-# console log's verdict (a debug kernel's: scripts/guest/log-verdict.awk)
+# console log's verdict (a debug kernel's: scripts/guest/log-verdict.awk);
+# fails when any of them failed
 guest_checks() {
-	local log=$1 kind=${2:-} line n=0
+	local log=$1 kind=${2:-} line n=0 f0=$FAILED
 	while IFS= read -r line; do
 		n=$((n + 1))
 		case $line in
@@ -188,6 +189,7 @@ guest_checks() {
 		expect "the console log has no BUG, WARNING, Oops or Call Trace" \
 			not_grep 'BUG|WARNING|Oops|Call Trace' "$log"
 	fi
+	((FAILED == f0))
 }
 
 has_all() {
@@ -260,15 +262,14 @@ stage_boot_debug_y() {
 # same series and guest scenarios. on_line switches the cache paths.
 LINE2=${OSC_LINES[1]}
 
-stage_source_6_1() { on_line "$LINE2" expect "the $LINE2 kernel in the cache: $(line_tarball "$LINE2")" prepare_source; }
+stage_source_6_1() { on_line "$LINE2" source_line2; }
+source_line2() { expect "the $LINE2 kernel in the cache: $KERNEL_SRC" prepare_source; }
 
 apply_line2() {
 	expect "apply.sh accepts Linux $(make -s -C "$GTREE" kernelversion) (line $LINE2) and puts the series on it" \
 		apply_series_git || return 1
 	expect "one commit per patch in series" \
 		[ "$(git -C "$GTREE" rev-list --count pristine..HEAD)" == "$(grep -c '^[^#]' "$OSC_TOP/series")" ]
-	expect "apply.sh said nothing about an unsupported line" \
-		not_grep 'not a supported line' "$OUT/apply-git.log"
 }
 stage_apply_6_1() { needs source_6_1 && on_line "$LINE2" apply_line2; }
 
@@ -302,7 +303,7 @@ stage_boot_arm64_y() { needs build_arm64_y && arm64_boot y; }
 arm64_boot() {
 	boot_scenario "arm64-$1" "boot-$1" || return 1
 	expect "the guest was an arm64 machine (QEMU virt, PL011 console)" \
-		has_all "$OUT/boot-arm64-$1.log" "Machine model: linux,dummy-virt" "ttyAMA0"
+		has_all "$OUT/boot-arm64-$1.log" "Machine model: linux,dummy-virt" "ttyAMA0 at MMIO"
 }
 
 # Other tick rates: /proc/jiffies and /proc/seconds must not assume one HZ
@@ -345,7 +346,7 @@ signed_as_named() {
 # The lab's own workflow: out of tree, against Debian's headers, loaded
 # into Debian's kernel as it ships
 distro_kver() {
-	dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 | sed -n 's/^linux-headers-\([^ ]*\) .*/\1/p'
+	dpkg-query -W -f='${Depends}' "$OSC_DISTRO_HEADERS" | sed -n 's/^linux-headers-\([^ ]*\) .*/\1/p'
 }
 
 out_of_tree() {
@@ -357,7 +358,7 @@ stage_build_distro() {
 	local kver
 	needs build_m || return 1
 	kver=$(distro_kver)
-	expect "Debian's linux-headers-6.12-amd64 names a kernel release ($kver)" [ -n "$kver" ] || return 1
+	expect "Debian's $OSC_DISTRO_HEADERS names a kernel release ($kver)" [ -n "$kver" ] || return 1
 	expect "Debian's kernel image is there: /boot/vmlinuz-$kver" [ -f "/boot/vmlinuz-$kver" ]
 	expect "Debian's headers are there: /lib/modules/$kver/build" [ -f "/lib/modules/$kver/build/Makefile" ] || return 1
 	rm -rf "$OUT/distro"
