@@ -93,19 +93,12 @@ make_initramfs() {
 	"$CPIO_TOOL" "$list" >"$cpio"
 }
 
-# qemu_machine: the QEMU command and machine for ARCH, and its console
-qemu_machine() {
-	case $ARCH in
-	x86_64) echo "qemu-system-x86_64 -M pc ttyS0" ;;
-	arm64) echo "qemu-system-aarch64 -M virt -cpu cortex-a57 ttyAMA0" ;;
-	esac
-}
-
 run_qemu() {
 	local cpio=$1 machine console
-	read -ra machine <<<"$(qemu_machine)"
-	console=${machine[-1]}
-	unset 'machine[-1]'
+	case $ARCH in
+	x86_64) machine=(qemu-system-x86_64 -M pc) console=ttyS0 ;;
+	arm64) machine=(qemu-system-aarch64 -M virt -cpu cortex-a57) console=ttyAMA0 ;;
+	esac
 	timeout --foreground "$TIMEOUT" "${machine[@]}" \
 		"${ICOUNT[@]}" -m "$MEMORY" -smp "$SMP" -nodefaults -no-reboot -display none \
 		-serial stdio -monitor none \

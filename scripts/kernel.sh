@@ -304,8 +304,11 @@ boot_mode() {
 	for m in "$OUT/$mode"/*.ko; do
 		[[ -e $m ]] && mods+=(--module "$m")
 	done
-	[[ ! -x $OUT/bin/osc_stress ]] || [[ $arch != x86_64 ]] || mods+=(--bin "$OUT/bin/osc_stress")
-	[[ $arch == x86_64 ]] || mods+=(--busybox "$(arch_busybox "$arch")")
+	if [[ $arch != x86_64 ]]; then
+		mods+=(--busybox "$(arch_busybox "$arch")")
+	elif [[ -x $OUT/bin/osc_stress ]]; then
+		mods+=(--bin "$OUT/bin/osc_stress")
+	fi
 	"$OSC_TOP/scripts/boot.sh" --arch "$arch" --kernel "$OUT/$mode/$(basename "$(arch_image "$arch")")" \
 		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
 		--log "$log" --selftest "$(selftest_dir "$arch")/osc_procfs_test" \

@@ -25,10 +25,10 @@ mapfile -t OSC_LINES < <(sed -n 's/^SUPPORTED_LINES=(\(.*\))$/\1/p' "$OSC_TOP/ap
 line_pkg() { printf 'linux-source-%s' "$1"; }
 line_tarball() { printf '/usr/src/linux-source-%s.tar.xz' "$1"; }
 OSC_KERNEL_PKG=$(line_pkg "${OSC_LINES[0]}")
+OSC_KERNEL_TARBALL=$(line_tarball "${OSC_LINES[0]}")
 # Debian's headers for its own kernel of the pinned line (a meta package:
 # it depends on the headers of the current release, linux-headers-REL)
 OSC_DISTRO_HEADERS=linux-headers-${OSC_LINES[0]}-amd64
-OSC_KERNEL_TARBALL=$(line_tarball "${OSC_LINES[0]}")
 
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }

@@ -54,6 +54,17 @@ selftest_ok() {
 		"^# Totals: pass:$want_pass fail:0 xfail:0 xpass:0 skip:$want_skip error:0\$"
 }
 
+# rmmod_all: unload our four modules, then check that nothing of them
+# is left: no /proc entry, no osc_ line in /proc/modules
+rmmod_all() {
+	for m in $OSC_MODULES; do
+		check "rmmod $m" rmmod "$m"
+	done
+	# shellcheck disable=SC2086 # a word list, split on purpose
+	check "after rmmod no /proc entry is left" none_present $OSC_FILES
+	check "after rmmod no osc_ module is listed" none_listed
+}
+
 # log_clean: the kernel log holds no sign of a kernel bug
 log_clean() {
 	! dmesg | grep -E 'BUG|WARNING|Oops|Call Trace' | sed 's/^/  | /' | grep .

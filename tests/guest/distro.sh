@@ -36,11 +36,7 @@ check "the taint mask has E (8192, unsigned)" taint_has $TAINT_UNSIGNED_MODULE
 check "osc_simple logged HZ = $OSC_PROCFS_HZ" \
 	in_dmesg "osc_simple: HZ = $OSC_PROCFS_HZ, jiffies = [0-9]"
 check "the selftest passes with nothing skipped" selftest_ok any 0
-for m in $OSC_MODULES; do
-	check "rmmod $m" rmmod "$m"
-done
+rmmod_all
 check "osc_simple logged gcd(3300, 24) = 12 on unload" \
 	in_dmesg "osc_simple: gcd(3300, 24) = 12"
-check "after rmmod no /proc entry is left" none_present $OSC_FILES
-check "after rmmod no osc_ module is listed" none_listed
 check "the kernel log has no BUG, WARNING, Oops or Call Trace" log_clean

@@ -47,8 +47,5 @@ done
 grep '^osc_' /proc/modules | sed 's/^/  | /'
 check "signed in-tree modules taint nothing: no (E) or (O) in /proc/modules" untainted
 check "the selftest passes with nothing skipped" selftest_ok any 0
-for m in $OSC_MODULES; do
-	check "rmmod $m" rmmod "$m"
-done
-check "after rmmod no /proc entry is left" none_present $OSC_FILES
+rmmod_all
 check "the kernel log has no BUG, WARNING, Oops or Call Trace" log_clean
