@@ -5,7 +5,7 @@
 #   make check    the test suite and its matrix of kernels (what .ci/run runs)
 #   make quick    the stages an edit to a module needs, on a warm cache
 #   make bench    what the series costs (not a test; prints tables)
-#   make export KERNEL_DIR=...   write patches/ and series from a git tree
+#   make export KERNEL_DIR=... [LINE=6.12]   write a series from a git tree
 
 QUICK_STAGES = checkpatch apply_git export build_m warnings boot_m build_y boot_y
 
@@ -24,5 +24,5 @@ bench:
 	./bench/run.sh $(BENCH_ARGS)
 
 export:
-	@test -n "$(KERNEL_DIR)" || { echo "usage: make export KERNEL_DIR=/path/to/linux"; exit 2; }
-	./scripts/export.sh "$(KERNEL_DIR)"
+	@test -n "$(KERNEL_DIR)" || { echo "usage: make export KERNEL_DIR=/path/to/linux [LINE=6.12]"; exit 2; }
+	./scripts/export.sh $(if $(LINE),--line $(LINE)) "$(KERNEL_DIR)"

@@ -21,19 +21,24 @@
 # already has the series (with --reverse: does not have it) is left alone.
 # Needs no root and no network.
 #
+# The series is picked by the tree's version (as 'make kernelversion'
+# prints it): patches/ and series for the base line, backports/LINE/ for
+# another supported line; kernel-lines lists them. --force tries the base
+# series on any other version.
+#
 # Exit status: 0 done, or nothing to do; 1 refused or failed, with the tree
 # as it was; 2 wrong usage; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM,
 # with the tree as it was.
 set -euo pipefail
 
-# The kernel lines the series is made and tested for, the pinned one
-# first. This is the one place that states them: the tests, the matrix
-# and scripts/deps.sh read them from here.
-SUPPORTED_LINES=(6.12 6.1)
 JOURNAL_NAME=.osc-procfs-apply.journal
 
 TOP=$(cd "$(dirname "$0")" && pwd)
 CHECK=0 FORCE=0 REVERSE=0 TREE='' KIND='' VERSION='' STATE='' FAILED=''
+# The kernel lines the series supports, the base first, and the directory
+# of each line's series (kernel-lines); SERIES_DIR: the one for TREE
+SUPPORTED_LINES=() SERIES_DIR=''
+declare -A LINE_DIR=()
 PATCHES=() FILES=() SUBJECTS=()
 SCRATCH='' JOURNAL='' OLD_HEAD='' SETTLED=''
 # PLAN: "new|mod|del PATH" for each file to write or remove; RMDIRS: the
@@ -86,17 +91,37 @@ parse_args() {
 		usage_error "no KERNEL_DIR given; name the top directory of a Linux $(lines_text or) source tree"
 }
 
-# read_series: the patches listed in series, in order
+# read_lines: the supported lines and their series, from kernel-lines
+read_lines() {
+	local line dir
+	[[ -f $TOP/kernel-lines ]] || die "$TOP/kernel-lines is missing; restore it (git checkout kernel-lines)"
+	while read -r line _ dir; do
+		[[ -n $line && $line != \#* ]] || continue
+		SUPPORTED_LINES+=("$line")
+		LINE_DIR[$line]=$TOP/${dir#.}
+	done <"$TOP/kernel-lines"
+	((${#SUPPORTED_LINES[@]})) || die "$TOP/kernel-lines names no kernel line"
+}
+
+# series_name: SERIES_DIR's patches, relative to TOP
+series_name() {
+	local rel=${SERIES_DIR#"$TOP"}
+	rel=${rel#/}
+	printf '%spatches/' "${rel:+${rel%/}/}"
+}
+
+# read_series: the patches listed in SERIES_DIR/series, in order
 read_series() {
-	local line
+	local line list=${SERIES_DIR%/}/series
+	[[ -f $list ]] || die "$list is missing; restore it from git"
 	while IFS= read -r line; do
 		line=${line%%#*}
 		line=${line//[[:space:]]/}
 		[[ -n $line ]] || continue
-		[[ -f $TOP/patches/$line ]] || die "series lists $line, which is not in $TOP/patches"
-		PATCHES+=("$TOP/patches/$line")
-	done <"$TOP/series"
-	((${#PATCHES[@]})) || die "$TOP/series lists no patches"
+		[[ -f ${SERIES_DIR%/}/patches/$line ]] || die "$list lists $line, which is not in ${SERIES_DIR%/}/patches"
+		PATCHES+=("${SERIES_DIR%/}/patches/$line")
+	done <"$list"
+	((${#PATCHES[@]})) || die "$list lists no patches"
 }
 
 # read_files: every file the series creates or changes
@@ -136,18 +161,25 @@ kernel_version() {
 		}' "$TREE/Makefile"
 }
 
+# check_version: TREE's version, and the series for its line (the base
+# series for another line, with --force)
 check_version() {
 	local line l
+	{ [[ -f $TREE/Makefile ]] && grep -q '^VERSION *=' "$TREE/Makefile"; } ||
+		die "$TREE is not a Linux source tree (no Makefile with a VERSION); $TODO_TREE"
 	VERSION=$(kernel_version) || die "cannot read the kernel version from $TREE/Makefile; is it a complete kernel tree?"
 	line=$(cut -d. -f1,2 <<<"$VERSION")
 	for l in "${SUPPORTED_LINES[@]}"; do
-		[[ $line == "$l" ]] && return 0
+		[[ $line == "$l" ]] || continue
+		SERIES_DIR=${LINE_DIR[$l]}
+		return 0
 	done
+	SERIES_DIR=${LINE_DIR[${SUPPORTED_LINES[0]}]}
 	((FORCE)) || die "$TREE is Linux $VERSION; the series supports the $(lines_text) lines. Use such a tree, or add --force to try this one (it is applied whole or not at all)."
 	say "Linux $VERSION is not a supported line ($(lines_text)); trying anyway (--force)"
 }
 
-# lines_text [WORD]: the supported lines as words, "6.12 and 6.1" (or
+# lines_text [WORD]: the supported lines as words, "7.3, 6.12 and 6.1" (or
 # with WORD instead of "and")
 lines_text() {
 	local n=${#SUPPORTED_LINES[@]} out=${SUPPORTED_LINES[0]} i
@@ -224,7 +256,9 @@ apply_one() {
 	if [[ $KIND == git ]]; then
 		(cd "$dir" && GIT_CEILING_DIRECTORIES=$(dirname "$dir") git apply "$@" "$p") 2>/dev/null
 	else
-		patch -d "$dir" -p1 --batch --silent --fuzz=0 --no-backup-if-mismatch \
+		# --force, not --batch: --batch takes a patch that looks reversed
+		# for one meant the other way, and applies it
+		patch -d "$dir" -p1 --force --silent --fuzz=0 --no-backup-if-mismatch \
 			-r - "$@" <"$p" >/dev/null 2>&1
 	fi
 }
@@ -723,25 +757,26 @@ next_steps() {
 		       cd $t && scripts/kconfig/merge_config.sh .config $TOP/configs/osc-procfs-m.config
 		  2. Build: make -C $t -j\$(nproc)
 		     (modules land in samples/osc_procfs/*.ko)
-		  3. Review: cd $t && scripts/checkpatch.pl --strict $TOP/patches/0*.patch
+		  3. Review: cd $t && scripts/checkpatch.pl --strict ${SERIES_DIR%/}/patches/0*.patch
 		To take the series off again: $TOP/apply.sh --reverse $t
 	EOF
 }
 
 main() {
+	read_lines
 	parse_args "$@"
 	check_dir
+	check_version
 	read_series
 	read_files
 	repair_journal
 	check_tree
 	tree_kind
-	check_version
 	check_leftovers
 	if [[ $KIND == git ]]; then check_git_state; fi
 	SCRATCH=$(mktemp -d) || die "cannot make a temporary directory; set TMPDIR to a writable one and run again"
 	trap 'rm -rf "$SCRATCH"' EXIT
-	say "$TREE: Linux $VERSION, a $KIND tree; series of ${#PATCHES[@]} patches"
+	say "$TREE: Linux $VERSION, a $KIND tree; series of ${#PATCHES[@]} patches from $(series_name)"
 	try_series
 	if ((!REVERSE)); then
 		forward

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The main job: install what is needed, unpack the pinned kernel into the
+# The main job: install what is needed, unpack the base kernel line into the
 # cache, apply the series with apply.sh, build our options as modules,
 # boot the kernel under QEMU and show the modules at work.
 #
 #   scripts/demo.sh        (or: make demo)
-#   KERNEL_SRC=/path/to/linux-6.12 scripts/demo.sh
+#   KERNEL_SRC=/path/to/linux-7.3 scripts/demo.sh
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -4,7 +4,13 @@
 # into patches/ and series: the maintainer's loop is apply.sh, edit,
 # commit (or rebase), export.
 #
-#   scripts/export.sh [--check] KERNEL_DIR [BASE]
+#   scripts/export.sh [--check] [--line LINE] KERNEL_DIR [BASE]
+#
+# Without --line it writes the base series (patches/ and series, for the
+# first line of kernel-lines); --line names another line of kernel-lines,
+# whose backport it writes (backports/LINE/patches/ and
+# backports/LINE/series, each patch's subject tagged [PATCH LINE n/m], as
+# stable backports are posted). KERNEL_DIR is a git tree of that line.
 #
 # The series is the run of commits on top of HEAD whose subjects start
 # with "samples: osc_procfs:" or "selftests: osc_procfs:"; BASE names the
@@ -18,16 +24,30 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SUBJECT_RE='^(samples|selftests): osc_procfs: '
-COVER=$OSC_TOP/patches/0000-cover-letter.patch
-CHECK=0 TREE='' BASE='' OUT=''
+CHECK=0 TREE='' BASE='' OUT='' LINE=$OSC_BASE_LINE DEST='' COVER=''
 
 usage() {
-	sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//'
+	echo "usage: scripts/export.sh [--check] [--line LINE] KERNEL_DIR [BASE]" >&2
 	exit 2
 }
 
 parse_args() {
-	[[ ${1:-} == --check ]] && { CHECK=1; shift; }
+	while [[ ${1:-} == --* ]]; do
+		case $1 in
+		--check) CHECK=1 ;;
+		--line)
+			(($# > 1)) || usage
+			LINE=$2
+			shift
+			;;
+		*) usage ;;
+		esac
+		shift
+	done
+	[[ -n ${OSC_LINE_DIR[$LINE]:-} ]] || die "--line $LINE: not a line of kernel-lines (${OSC_LINES[*]})"
+	DEST=$(line_series "$LINE")
+	DEST=${DEST%/.}
+	COVER=$DEST/patches/0000-cover-letter.patch
 	(($# == 1 || $# == 2)) || usage
 	TREE=$1 BASE=${2:-}
 	[[ -d $TREE ]] || die "$TREE is not a directory"
@@ -46,7 +66,8 @@ find_base() {
 }
 
 format_patches() {
-	local date name email
+	local date name email prefix=PATCH
+	[[ $LINE == "$OSC_BASE_LINE" ]] || prefix="PATCH $LINE"
 	date=$(git -C "$TREE" log -1 --format=%aD HEAD)
 	name=$(git -C "$TREE" log -1 --format=%an HEAD)
 	email=$(git -C "$TREE" log -1 --format=%ae HEAD)
@@ -54,6 +75,7 @@ format_patches() {
 	GIT_COMMITTER_DATE=$date GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false \
 		-c diff.mnemonicPrefix=false -c diff.relative=false -c format.numbered=auto \
 		format-patch -q --zero-commit --no-signature --cover-letter --no-base \
+		--subject-prefix="$prefix" \
 		--stat=80 --stat-graph-width=40 -o "$OUT" "$BASE..HEAD"
 }
 
@@ -84,25 +106,39 @@ fill_cover() {
 
 write_series() {
 	{
-		echo "# The osc_procfs series, applied in this order (scripts/export.sh writes it)."
+		if [[ $LINE == "$OSC_BASE_LINE" ]]; then
+			echo "# The osc_procfs series, applied in this order (scripts/export.sh writes it)."
+		else
+			echo "# The osc_procfs series backported to $LINE, applied in this order (scripts/export.sh --line $LINE writes it)."
+		fi
 		(cd "$OUT" && ls -- *.patch) | grep -v '^0000-cover-letter.patch$'
 	} >"$OUT/series"
 }
 
+# line_opt: the --line option that names LINE, for messages
+line_opt() { [[ $LINE == "$OSC_BASE_LINE" ]] || printf -- '--line %s ' "$LINE"; }
+# dest_name: DEST's patches and series, as a reader finds them here
+dest_name() {
+	local rel=${DEST#"$OSC_TOP"}
+	rel=${rel#/}
+	printf '%spatches/ and %sseries' "${rel:+$rel/}" "${rel:+$rel/}"
+}
+
 compare() {
-	if diff -ru "$OSC_TOP/patches" "$OUT" --exclude=series >&2 &&
-		diff -u "$OSC_TOP/series" "$OUT/series" >&2; then
-		say "patches/ and series match the export of $TREE ($BASE..HEAD)"
+	if diff -ru "$DEST/patches" "$OUT" --exclude=series >&2 &&
+		diff -u "$DEST/series" "$OUT/series" >&2; then
+		say "$(dest_name) match the export of $TREE ($BASE..HEAD)"
 	else
-		die "patches/ or series differ from the export of $TREE (diff above); run: scripts/export.sh $TREE"
+		die "$(dest_name) differ from the export of $TREE (diff above); run: scripts/export.sh $(line_opt)$TREE"
 	fi
 }
 
 install_export() {
-	rm -f "$OSC_TOP"/patches/*.patch
-	mv "$OUT"/*.patch "$OSC_TOP/patches/"
-	mv "$OUT/series" "$OSC_TOP/series"
-	say "exported $(grep -c "^[^#]" "$OSC_TOP/series") patches and a cover letter to $OSC_TOP/patches/"
+	mkdir -p "$DEST/patches"
+	rm -f "$DEST"/patches/*.patch
+	mv "$OUT"/*.patch "$DEST/patches/"
+	mv "$OUT/series" "$DEST/series"
+	say "exported $(grep -c "^[^#]" "$DEST/series") patches and a cover letter to $DEST/patches/"
 	say "next: review with 'git diff' here, then run 'make check'"
 }
 
@@ -117,7 +153,6 @@ main() {
 	if ((CHECK)); then
 		compare
 	else
-		mkdir -p "$OSC_TOP/patches"
 		install_export
 	fi
 }

@@ -4,7 +4,7 @@
 #
 # Everything heavy lives in a cache outside the checkout, one set of
 # directories per kernel source (KEY: the tarball's name and a hash of its
-# path, e.g. linux-source-6.12-3eded92f):
+# path, e.g. linux-source-7.3-e9c2c76d):
 #   $OSC_CACHE/src/KEY/plain/         the kernel, unpacked (a plain tree)
 #   $OSC_CACHE/src/KEY/pristine.git   its contents as one commit, tag
 #                                     "pristine", to reset plain/ and to clone
@@ -19,16 +19,42 @@ OSC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OSC_CACHE=${OSC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/osc-procfs}
 OSC_JOBS=${OSC_JOBS:-$(nproc)}
 # The kernel lines the series supports, from the one place that states
-# them (SUPPORTED_LINES in apply.sh); the first is the pinned one.
-mapfile -t OSC_LINES < <(sed -n 's/^SUPPORTED_LINES=(\(.*\))$/\1/p' "$OSC_TOP/apply.sh" | tr ' ' '\n')
-# Each line's source: Debian's linux-source-LINE package and its tarball.
+# them, kernel-lines: OSC_LINES in its order (the first is the base),
+# each line's Debian suite and series directory.
+declare -A OSC_LINE_SUITE=() OSC_LINE_DIR=()
+OSC_LINES=()
+while read -r _line _suite _dir; do
+	[[ -n $_line && $_line != \#* ]] || continue
+	OSC_LINES+=("$_line")
+	OSC_LINE_SUITE[$_line]=$_suite
+	OSC_LINE_DIR[$_line]=$_dir
+done <"$OSC_TOP/kernel-lines"
+unset _line _suite _dir
+OSC_BASE_LINE=${OSC_LINES[0]}
+# The line of the Debian kernel the distro case boots (Debian 12's own)
+OSC_DISTRO_LINE=6.12
+# Debian's headers for its own kernel of that line (a meta package: it
+# depends on the headers of the current release, linux-headers-REL)
+OSC_DISTRO_HEADERS=linux-headers-$OSC_DISTRO_LINE-amd64
+
+# Each line's source: Debian's linux-source-LINE package. A line of this
+# machine's own release is installed by apt (its tarball in /usr/src);
+# one of another suite is downloaded and unpacked into the cache
+# (scripts/deps.sh).
 line_pkg() { printf 'linux-source-%s' "$1"; }
-line_tarball() { printf '/usr/src/linux-source-%s.tar.xz' "$1"; }
-OSC_KERNEL_PKG=$(line_pkg "${OSC_LINES[0]}")
-OSC_KERNEL_TARBALL=$(line_tarball "${OSC_LINES[0]}")
-# Debian's headers for its own kernel of the pinned line (a meta package:
-# it depends on the headers of the current release, linux-headers-REL)
-OSC_DISTRO_HEADERS=linux-headers-${OSC_LINES[0]}-amd64
+machine_release() { (. /etc/os-release && echo "${VERSION_CODENAME:-}"); }
+# own_suite LINE: LINE's suite is this machine's release or one of its
+# updates (bookworm, bookworm-security ...)
+own_suite() { [[ ${OSC_LINE_SUITE[$1]} == "$(machine_release)"* ]]; }
+line_tarball() {
+	if own_suite "$1"; then
+		printf '/usr/src/linux-source-%s.tar.xz' "$1"
+	else
+		printf '%s/debian/%s/usr/src/linux-source-%s.tar.xz' "$OSC_CACHE" "$(line_pkg "$1")" "$1"
+	fi
+}
+# line_series LINE: the directory holding LINE's series and patches/
+line_series() { printf '%s/%s' "$OSC_TOP" "${OSC_LINE_DIR[$1]}"; }
 
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
@@ -73,4 +99,15 @@ with_lock() {
 		flock -w 3600 9 || die "another kernel build holds $OSC_CACHE/lock"
 		"$@"
 	) 9>"$OSC_CACHE/lock"
+}
+
+# series_patches DIR: the patches DIR/series lists, in order, as paths
+# under DIR/patches (the one reader of series files outside apply.sh)
+series_patches() {
+	local line
+	while IFS= read -r line; do
+		line=${line%%#*}
+		line=${line//[[:space:]]/}
+		[[ -z $line ]] || printf '%s/patches/%s\n' "${1%/}" "$line"
+	done <"${1%/}/series"
 }

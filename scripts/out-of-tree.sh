@@ -66,14 +66,14 @@ prepare_dest() {
 
 # extract_sources: samples/osc_procfs/ as the series leaves it
 extract_sources() {
-	local p
-	while read -r p; do
-		[[ -z $p || $p == \#* ]] && continue
+	local p patches
+	mapfile -t patches < <(series_patches "$OSC_TOP")
+	for p in "${patches[@]}"; do
 		# git apply as patch(1) would: DEST may sit inside a git work tree
 		(cd "$DEST" && GIT_CEILING_DIRECTORIES=$(dirname "$DEST") \
-			git apply --include='samples/osc_procfs/*' "$OSC_TOP/patches/$p") ||
-			die "could not take samples/osc_procfs/ out of patches/$p"
-	done <"$OSC_TOP/series"
+			git apply --include='samples/osc_procfs/*' "$p") ||
+			die "could not take samples/osc_procfs/ out of ${p#"$OSC_TOP"/}"
+	done
 	say "   sources: $(cd "$DEST/samples/osc_procfs" && echo *)"
 }
 

@@ -11,7 +11,7 @@
 # Where apply.sh is to succeed, the tree must instead be exactly what the
 # series makes of it (applied here with patch or git am, not apply.sh).
 #
-# A case's tree is a "mini tree": the few files of the pinned kernel that
+# A case's tree is a "mini tree": the few files of the line's kernel that
 # the series touches or apply.sh reads, taken from the cache's pristine
 # commit (about 1 MB); git cases commit it to a new repository. Faults are
 # real: tmpfs mounts that are full, out of inodes or read-only, a PATH
@@ -22,7 +22,7 @@ AC_MINI_PATHS=(Makefile Kconfig MAINTAINERS samples/Kconfig samples/Makefile
 	tools/testing/selftests/Makefile scripts/Kbuild.include scripts/subarch.include
 	'scripts/Makefile.*' arch/x86/Makefile arch/x86/Makefile_32.cpu)
 
-AC_WORK='' AC_MINI='' AC_CASE='' AC_DIR='' AC_CWD='' AC_T='' AC_PATH=''
+AC_WORK='' AC_MINI='' AC_LINE='' AC_CASE='' AC_DIR='' AC_CWD='' AC_T='' AC_PATH=''
 AC_OUT='' AC_RC=0 AC_CMD='' AC_BEFORE='' AC_PID='' AC_WAITER=''
 AC_CASES=0 AC_FAILED0=0 AC_NEXT=0
 AC_PATCHES=() AC_SUBJECTS=() AC_MOUNTS=() AC_BROKEN=()
@@ -160,7 +160,7 @@ ac_gitify() {
 		ac_g "$d" config user.email tests@osc-procfs.invalid &&
 		ac_g "$d" config commit.gpgsign false &&
 		ac_g "$d" add -f -A . &&
-		ac_g "$d" commit -q -m "Linux 6.12 (a few of its files)"
+		ac_g "$d" commit -q -m "Linux $AC_LINE (a few of its files)"
 }
 
 # ac_commit DIR FILE TEXT MESSAGE: write FILE and commit it
@@ -205,18 +205,27 @@ ac_edit_kconfig() {
 		grep -q 'samples/mine' "$1/samples/Kconfig"
 }
 
-# ac_edit_makefile DIR: the same in samples/Makefile
+# ac_edit_makefile DIR: the same in samples/Makefile: a line of one's
+# own right after the line the series adds its own after
 ac_edit_makefile() {
+	local after f=$1/samples/Makefile
 	# shellcheck disable=SC2016 # $(...) is make's, not the shell's
-	sed -i 's|^obj-$(CONFIG_SAMPLE_FPROBE).*|&\nobj-$(CONFIG_SAMPLE_MINE)\t\t+= mine/|' "$1/samples/Makefile" &&
-		grep -q 'SAMPLE_MINE' "$1/samples/Makefile"
+	after=$(grep -B1 '^+obj-$(CONFIG_SAMPLE_OSC_PROCFS)' "${AC_PATCHES[0]}" | head -n 1 | cut -c2-)
+	[[ -n $after ]] || return 1
+	# shellcheck disable=SC2016
+	awk -v after="$after" '{ print } $0 == after { print "obj-$(CONFIG_SAMPLE_MINE)\t\t+= mine/" }' \
+		"$f" >"$f.new" && mv "$f.new" "$f" && grep -q 'SAMPLE_MINE' "$f"
 }
 
-# ac_second_line DIR: make the tree say it is Linux 6.1.0, the second
-# supported line
-ac_second_line() {
-	sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 1/; s/^SUBLEVEL = .*/SUBLEVEL = 0/' "$1/Makefile" &&
-		[[ $(make -s -C "$1" kernelversion) == 6.1.0 ]]
+# ac_lines_re WORD: the supported lines as apply.sh lists them ("7.3,
+# 6.12 and 6.1", WORD in place of "and"), as an extended regexp
+ac_lines_re() {
+	local n=${#OSC_LINES[@]} out=${OSC_LINES[0]} i
+	for ((i = 1; i < n; i++)); do
+		if ((i == n - 1)); then out+=" $1 "; else out+=", "; fi
+		out+=${OSC_LINES[i]}
+	done
+	echo "${out//./\\.}"
 }
 
 # ac_other_version DIR: make the tree say it is Linux 6.6.0, a line the
@@ -479,7 +488,7 @@ ac_case_no_argument() {
 	AC_T=$AC_DIR/linux
 	ac_do "mini tree" ac_mini "$AC_T" || return
 	AC_CWD=$AC_T # run from inside a kernel tree: no default to "."
-	ac_refused 2 'no KERNEL_DIR given' 'name the top directory of a Linux 6\.12 or 6\.1 source tree'
+	ac_refused 2 'no KERNEL_DIR given' "name the top directory of a Linux $(ac_lines_re or) source tree"
 }
 
 ac_case_unknown_option() {
@@ -511,7 +520,7 @@ ac_case_not_a_kernel_tree() {
 
 ac_case_plain_path_with_spaces() {
 	local pristine
-	AC_T="$AC_DIR/my kernels/linux 6.12"
+	AC_T="$AC_DIR/my kernels/linux $AC_LINE"
 	ac_do "mini tree" ac_mini "$AC_T" || return
 	pristine=$(ac_files "$AC_T")
 	ac_applies "$AC_T"
@@ -520,30 +529,38 @@ ac_case_plain_path_with_spaces() {
 
 ac_case_git_path_with_spaces() {
 	local pristine
-	AC_T="$AC_DIR/my kernels/linux 6.12"
+	AC_T="$AC_DIR/my kernels/linux $AC_LINE"
 	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
 	pristine=$(ac_files "$AC_T")
 	ac_applies "$AC_T"
 	ac_reverses "$pristine" "$AC_T"
 }
 
-ac_case_second_line() {
-	AC_T=$AC_DIR/linux-6.1
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.1.0" ac_second_line "$AC_T" || return
+# the tree's line picks its series: the base series, or its backport
+ac_case_series_of_its_line() {
+	local dir=${OSC_LINE_DIR[$AC_LINE]}
+	[[ $dir == . ]] && dir='' || dir=$dir/
+	AC_T=$AC_DIR/linux-$AC_LINE
+	ac_do "mini tree" ac_mini "$AC_T" || return
 	ac_applies "$AC_T"
-	ac_says "names the tree's version" 'Linux 6\.1\.0, a plain tree'
+	ac_says "names the tree's version and the series for its line" \
+		"Linux ${AC_LINE//./\\.}\\.[0-9]+, a plain tree; series of [0-9]+ patches from ${dir//./\\.}patches/\$"
 }
 
 ac_case_other_version() {
 	AC_T=$AC_DIR/linux-6.6
 	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
-	ac_refused 1 'is Linux 6\.6\.0; the series supports the 6\.12 and 6\.1 lines' 'add --force' "$AC_T"
+	ac_refused 1 "is Linux 6\\.6\\.0; the series supports the $(ac_lines_re and) lines" 'add --force' "$AC_T"
 }
 
 ac_case_other_version_forced() {
 	AC_T=$AC_DIR/linux-6.6
 	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
-	ac_applies --force "$AC_T"
+	if [[ $AC_LINE == "$OSC_BASE_LINE" ]]; then
+		ac_applies --force "$AC_T"
+	else # the base series, in another line's context: whole or not at all
+		ac_refused 1 'does not apply' 'Nothing was changed' --force "$AC_T"
+	fi
 	ac_says "says it tries an unsupported version" 'not a supported line.*trying anyway'
 }
 
@@ -964,7 +981,7 @@ ac_case_plain_foreign_journal() {
 
 AC_LIST=(no_argument unknown_option nonexistent_path a_file not_a_kernel_tree
 	plain_path_with_spaces git_path_with_spaces
-	second_line other_version other_version_forced other_version_forced_not_fitting
+	series_of_its_line other_version other_version_forced other_version_forced_not_fitting
 	git_uncommitted_change git_untracked_in_samples git_mid_rebase git_mid_am git_detached_head
 	plain_already_applied git_already_applied plain_partly_applied git_partly_applied
 	plain_samples_kconfig_edited plain_samples_makefile_edited git_samples_kconfig_edited
@@ -1017,13 +1034,10 @@ ac_prepare() {
 	AC_MINI=$AC_WORK/mini
 	mkdir -p "$AC_MINI"
 	git --git-dir="$PGIT" archive pristine "${AC_MINI_PATHS[@]}" | tar -C "$AC_MINI" -xf - || return 1
-	[[ $(make -s -C "$AC_MINI" kernelversion) == 6.12.* ]] || return 1
-	AC_PATCHES=() AC_SUBJECTS=()
-	while IFS= read -r line; do
-		line=${line%%#*}
-		line=${line//[[:space:]]/}
-		[[ -n $line ]] && AC_PATCHES+=("$OSC_TOP/patches/$line")
-	done <"$OSC_TOP/series"
+	AC_LINE=${SRC_LINE:-$OSC_BASE_LINE}
+	[[ $(make -s -C "$AC_MINI" kernelversion) == "$AC_LINE".* ]] || return 1
+	AC_SUBJECTS=()
+	mapfile -t AC_PATCHES < <(series_patches "$(line_series "$AC_LINE")")
 	for line in "${AC_PATCHES[@]}"; do
 		AC_SUBJECTS+=("$(git mailinfo /dev/null /dev/null <"$line" | sed -n 's/^Subject: //p')")
 	done

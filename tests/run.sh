@@ -16,13 +16,27 @@ set -euo pipefail
 # shellcheck source=tests/apply-cases.sh
 . "$OSC_TOP/tests/apply-cases.sh"
 
-STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
-	warnings boot_m build_y boot_y build_n boot_n menuconfig
+# The base line (the first of kernel-lines) gets every stage; each
+# backport line the stages of LINE_STAGES, named with its line as a
+# suffix (build_m_6_12: build_m on 6.12); the distro line also the
+# Debian-kernel stages. same_code compares what the lines applied.
+BASE_STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
+	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n menuconfig
 	build_debug_m boot_debug_m build_debug_y boot_debug_y
-	source_6_1 apply_6_1 build_6_1_m boot_6_1_m build_6_1_y boot_6_1_y
 	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y
-	build_distro boot_distro build_sig_m boot_sig_m
-	build_hz100_m boot_hz100_m build_hz1000_m boot_hz1000_m)
+	build_sig_m boot_sig_m build_hz100_m boot_hz100_m build_hz1000_m boot_hz1000_m)
+LINE_STAGES=(source apply_plain apply_git apply_cases export build_m boot_m build_y boot_y)
+DISTRO_STAGES=(build_distro boot_distro)
+STAGES=("${BASE_STAGES[@]}")
+for _l in "${OSC_LINES[@]:1}"; do
+	for _s in "${LINE_STAGES[@]}"; do STAGES+=("${_s}_${_l//./_}"); done
+	[[ $_l != "$OSC_DISTRO_LINE" ]] || STAGES+=("${DISTRO_STAGES[@]}")
+done
+STAGES+=(same_code)
+unset _l _s
+# SUFFIX: while a stage runs on a backport line, that line's suffix
+# (_6_12), which needs adds to the stage names it checks
+SUFFIX=''
 PASSED=0 FAILED=0
 declare -A STAGE_OK=()
 # The matrix: each build_X/boot_X stage pair is one cell, kernel x arch x
@@ -56,6 +70,7 @@ expect() {
 needs() {
 	local s
 	for s in "$@"; do
+		s+=$SUFFIX
 		[[ ${STAGE_OK[$s]:-1} == 1 ]] && continue
 		fail "not run: it needs stage '$s', which failed"
 		return 1
@@ -83,7 +98,7 @@ stage_shellcheck() {
 	cd - >/dev/null
 }
 
-stage_source() { expect "pinned kernel in the cache: $KERNEL_SRC" prepare_source; }
+stage_source() { expect "the Linux $(cur_line) source in the cache: $KERNEL_SRC" prepare_source; }
 
 stage_checkpatch() {
 	needs source || return 1
@@ -105,10 +120,11 @@ stage_apply_plain() {
 	local before after kconfig=$PLAIN/samples/osc_procfs/Kconfig
 	reset_plain
 	before=$(tree_state)
-	expect "apply.sh --check on the pristine plain tree succeeds" \
+	expect "apply.sh --check on the pristine plain Linux $(line_version) tree succeeds" \
 		"$OSC_TOP/apply.sh" --check "$PLAIN"
 	expect "apply.sh --check changed nothing" [ "$(tree_state)" == "$before" ]
-	expect "apply.sh applies the series to the plain tree" "$OSC_TOP/apply.sh" "$PLAIN"
+	expect "apply.sh applies $(series_dir_name) to the plain tree" \
+		grep -q "patches from $(series_dir_name)" <("$OSC_TOP/apply.sh" "$PLAIN")
 	expect "Kconfig.snippet is exactly samples/osc_procfs/Kconfig of the series" \
 		diff -u "$OSC_TOP/Kconfig.snippet" "$kconfig"
 	expect "samples/Kconfig sources it inside 'if SAMPLES'" \
@@ -119,21 +135,32 @@ stage_apply_plain() {
 	expect "apply.sh again reports 'already applied' and exits 0" \
 		grep -q "already applied" <("$OSC_TOP/apply.sh" "$PLAIN")
 	expect "applying again changed nothing" [ "$(tree_state)" == "$after" ]
+	expect "apply.sh --reverse takes the series off the plain tree" "$OSC_TOP/apply.sh" --reverse "$PLAIN"
+	expect "the plain tree is pristine again" [ "$(tree_state)" == "$before" ]
 }
 
 stage_apply_git() {
 	needs source || return 1
-	expect "apply.sh puts the series on the git checkout as commits" apply_series_git || return 1
-	expect "one commit per patch in series" \
-		[ "$(git -C "$GTREE" rev-list --count pristine..HEAD)" == "$(grep -c '^[^#]' "$OSC_TOP/series")" ]
+	expect "apply.sh puts $(series_dir_name) on the Linux $(line_version) git checkout as commits" apply_series_git || return 1
+	expect "one commit per patch in $(series_dir_name)" \
+		[ "$(git -C "$GTREE" rev-list --count pristine..HEAD)" == "$(series_patches "$(line_series "$(cur_line)")" | wc -l)" ]
 	expect "the git checkout is clean after git am" \
 		[ -z "$(git -C "$GTREE" status --porcelain --untracked-files=all)" ]
 }
 
 stage_export() {
 	needs apply_git || return 1
-	expect "scripts/export.sh reproduces patches/ and series byte for byte" \
-		"$OSC_TOP/scripts/export.sh" --check "$GTREE"
+	expect "scripts/export.sh --line $(cur_line) reproduces $(series_dir_name) and its series byte for byte" \
+		"$OSC_TOP/scripts/export.sh" --check --line "$(cur_line)" "$GTREE"
+}
+
+# cur_line: the kernel line the stage runs on; line_version: its release
+cur_line() { echo "${SRC_LINE:-$OSC_BASE_LINE}"; }
+line_version() { make -s -C "$PLAIN" kernelversion; }
+# series_dir_name: the line's patches, as apply.sh names them
+series_dir_name() {
+	local d=${OSC_LINE_DIR[$(cur_line)]}
+	[[ $d == . ]] && echo patches/ || echo "$d/patches/"
 }
 
 stage_build_m() {
@@ -213,7 +240,18 @@ boot_scenario() {
 	guest_checks "$log"
 }
 
-boot_stage() { needs "build_$1" && boot_scenario "$1" "boot-$1"; }
+boot_stage() {
+	needs "build_$1" && boot_scenario "$1" "boot-$1" || return 1
+	ran_line "$OUT/boot-$1.log"
+}
+
+# ran_line LOG: the guest's kernel is of the line the stage is on
+ran_line() {
+	local line
+	line=$(cur_line)
+	expect "the guest ran Linux $line ($(grep -aom1 "Linux version $line\.[0-9]*" "$1" | cut -d' ' -f3))" \
+		grep -aq "Linux version $line\.[0-9]" "$1"
+}
 
 stage_boot_m() { boot_stage m; }
 stage_build_y() { needs apply_git && expect "build with the options =y" build_mode y; }
@@ -258,34 +296,28 @@ stage_boot_debug_y() {
 	debug_boot y 2 y
 }
 
-# The other supported line (6.1): its own source, tree and builds, the
-# same series and guest scenarios. on_line switches the cache paths.
-LINE2=${OSC_LINES[1]}
-
-stage_source_6_1() { on_line "$LINE2" source_line2; }
-source_line2() { expect "the $LINE2 kernel in the cache: $KERNEL_SRC" prepare_source; }
-
-apply_line2() {
-	expect "apply.sh accepts Linux $(make -s -C "$GTREE" kernelversion) (line $LINE2) and puts the series on it" \
-		apply_series_git || return 1
-	expect "one commit per patch in series" \
-		[ "$(git -C "$GTREE" rev-list --count pristine..HEAD)" == "$(grep -c '^[^#]' "$OSC_TOP/series")" ]
+# same_code: the new files are byte for byte the same on every line
+stage_same_code() {
+	local l id base other
+	needs apply_git || return 1
+	base=$GTREE
+	for l in "${OSC_LINES[@]:1}"; do
+		id=_${l//./_}
+		[[ ${STAGE_OK[apply_git$id]:-1} == 1 ]] || { fail "not run: it needs stage 'apply_git$id', which failed"; continue; }
+		other=$(on_line "$l" gtree_path)
+		expect "samples/osc_procfs/ and tools/testing/selftests/osc_procfs/ are the same on $OSC_BASE_LINE and $l" \
+			same_dirs "$base" "$other" samples/osc_procfs tools/testing/selftests/osc_procfs
+	done
 }
-stage_apply_6_1() { needs source_6_1 && on_line "$LINE2" apply_line2; }
+gtree_path() { echo "$GTREE"; }
 
-build_line2() {
-	expect "build $LINE2 with the options =$1" build_mode "$1" || return 1
-	[[ $1 != m ]] || expect "build the selftest from the $LINE2 tree" build_selftest
-}
-stage_build_6_1_m() { needs apply_6_1 && on_line "$LINE2" build_line2 m; }
-stage_build_6_1_y() { needs apply_6_1 build_6_1_m && on_line "$LINE2" build_line2 y; }
-stage_boot_6_1_m() { needs build_6_1_m && on_line "$LINE2" boot_line2 m; }
-stage_boot_6_1_y() { needs build_6_1_y && on_line "$LINE2" boot_line2 y; }
-
-boot_line2() {
-	boot_scenario "$1" "boot-$1" || return 1
-	expect "the guest ran Linux $LINE2 ($(grep -aom1 "Linux version $LINE2\.[0-9]*" "$OUT/boot-$1.log" | cut -d' ' -f3))" \
-		grep -aq "Linux version $LINE2\.[0-9]" "$OUT/boot-$1.log"
+# same_dirs A B DIR...: each DIR is the same under A and B, and not empty
+same_dirs() {
+	local a=$1 b=$2 d
+	shift 2
+	for d in "$@"; do
+		[[ -n $(ls -A "$a/$d") ]] && diff -r "$a/$d" "$b/$d" || return 1
+	done
 }
 
 # arm64: cross-built, booted on qemu-system-aarch64 -M virt
@@ -343,44 +375,90 @@ signed_as_named() {
 	has_signature "$1.ko" && has_signature "$1.otherkey.ko" && ! has_signature "$1.unsigned.ko"
 }
 
-# The lab's own workflow: out of tree, against Debian's headers, loaded
-# into Debian's kernel as it ships
+# The lab's own workflow, out of tree: scripts/out-of-tree.sh against a
+# kernel's build directory, the modules loaded into that kernel. Twice:
+# the base line's =m kernel (oot), and Debian's own kernel of the distro
+# line, as Debian ships it, with its headers (distro).
+
+# out_of_tree KDIR DEST: build the modules out of tree against KDIR
+out_of_tree() {
+	"$OSC_TOP/scripts/out-of-tree.sh" --kdir "$1" "$2" >"$2.log" 2>&1 ||
+		{ cat "$2.log"; return 1; }
+}
+
+# built_for DEST KVER: DEST's modules carry KVER's vermagic
+built_for() { grep -q "^vermagic:  *$2 " <(modinfo "$1/samples/osc_procfs/osc_hello.ko"); }
+
+# build_oot_in KDIR DEST KVER: the out-of-tree build and its checks
+build_oot_in() {
+	rm -rf "$2" "$2.log"
+	expect "scripts/out-of-tree.sh builds the four modules against $1" \
+		out_of_tree "$1" "$2" || return 1
+	expect "the modules are built for $3 (vermagic)" built_for "$2" "$3"
+}
+
+# boot_oot_in KERNEL DEST LOG KVER HZ SIGNED: boot KERNEL with DEST's
+# modules and tests/guest/out-of-tree.sh; SIGNED=1 when the kernel checks
+# signatures (and so taints E for our unsigned modules)
+boot_oot_in() {
+	local kernel=$1 dest=$2 log=$3 m mods=()
+	for m in "$dest"/samples/osc_procfs/*.ko; do mods+=(--module "$m"); done
+	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$kernel" --memory 1024 \
+		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/tests/guest/out-of-tree.sh" \
+		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
+		--append "OSC_PROCFS_HZ=$5 OSC_KVER=$4 OSC_SIG_CHECKED=$6" "${mods[@]}"; then
+		fail "boot $kernel and run tests/guest/out-of-tree.sh (console log: $log)"
+		return 1
+	fi
+	guest_checks "$log"
+}
+
+# the =m kernel's release, as its build directory says
+build_kver() { cat "$BUILD/include/config/kernel.release"; }
+
+stage_build_oot() {
+	needs build_m || return 1
+	expect "the =m build directory is configured =m" \
+		grep -qx 'CONFIG_SAMPLE_OSC_HELLO=m' "$BUILD/.config" || return 1
+	build_oot_in "$BUILD" "$OUT/oot" "$(build_kver)"
+}
+
+stage_boot_oot() {
+	needs build_oot || return 1
+	boot_oot_in "$OUT/m/bzImage" "$OUT/oot" "$OUT/boot-oot.log" "$(build_kver)" "$(config_hz m)" 0
+}
+
 distro_kver() {
 	dpkg-query -W -f='${Depends}' "$OSC_DISTRO_HEADERS" | sed -n 's/^linux-headers-\([^ ]*\) .*/\1/p'
 }
 
-out_of_tree() {
-	"$OSC_TOP/scripts/out-of-tree.sh" --kdir "/lib/modules/$1/build" "$OUT/distro" >"$OUT/out-of-tree.log" 2>&1 ||
-		{ cat "$OUT/out-of-tree.log"; return 1; }
-}
-
-stage_build_distro() {
+build_distro() {
 	local kver
 	needs build_m || return 1
 	kver=$(distro_kver)
 	expect "Debian's $OSC_DISTRO_HEADERS names a kernel release ($kver)" [ -n "$kver" ] || return 1
 	expect "Debian's kernel image is there: /boot/vmlinuz-$kver" [ -f "/boot/vmlinuz-$kver" ]
 	expect "Debian's headers are there: /lib/modules/$kver/build" [ -f "/lib/modules/$kver/build/Makefile" ] || return 1
-	rm -rf "$OUT/distro"
-	expect "scripts/out-of-tree.sh builds the four modules against them" \
-		out_of_tree "$kver" || return 1
-	expect "the modules are built for $kver (vermagic)" \
-		grep -q "^vermagic:  *$kver " <(modinfo "$OUT/distro/samples/osc_procfs/osc_hello.ko")
+	build_oot_in "/lib/modules/$kver/build" "$OUT/distro" "$kver"
 }
 
-stage_boot_distro() {
-	local kver log=$OUT/boot-distro.log m mods=()
+boot_distro() {
+	local kver
 	needs build_distro || return 1
 	kver=$(distro_kver)
-	for m in "$OUT"/distro/samples/osc_procfs/*.ko; do mods+=(--module "$m"); done
-	if ! "$OSC_TOP/scripts/boot.sh" --kernel "/boot/vmlinuz-$kver" --memory 1024 \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/tests/guest/distro.sh" \
-		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
-		--append "OSC_PROCFS_HZ=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$kver") OSC_KVER=$kver" "${mods[@]}"; then
-		fail "boot Debian's kernel $kver and run tests/guest/distro.sh"
-		return 1
-	fi
-	guest_checks "$log"
+	boot_oot_in "/boot/vmlinuz-$kver" "$OUT/distro" "$OUT/boot-distro.log" "$kver" \
+		"$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$kver")" 1
+}
+
+# the distro line's build_m builds what the Debian kernel's guest uses
+stage_build_distro() { in_line "$OSC_DISTRO_LINE" build_distro; }
+stage_boot_distro() { in_line "$OSC_DISTRO_LINE" boot_distro; }
+
+# in_line LINE CMD...: CMD on LINE's cache paths, its stages' suffix set
+in_line() {
+	local SUFFIX=''
+	[[ $1 == "$OSC_BASE_LINE" ]] || SUFFIX=_${1//./_}
+	on_line "$@"
 }
 
 stage_menuconfig() {
@@ -404,21 +482,26 @@ help_first_line() {
 		"$OSC_TOP/Kconfig.snippet"
 }
 
-# cell_of STAGE: the matrix cell a build_X or boot_X stage belongs to
+# cell_of STAGE: the matrix cell (kernel|arch|mode) a build_X or boot_X
+# stage belongs to; a backport line's stages end in its suffix
 cell_of() {
-	local v=${1#build_}
+	local v=${1#build_} k=$OSC_BASE_LINE l
 	v=${v#boot_}
+	for l in "${OSC_LINES[@]:1}"; do
+		[[ $v == *_${l//./_} ]] || continue
+		k=$l v=${v%_"${l//./_}"}
+	done
 	case $v in
-	m | y | n) echo "${OSC_LINES[0]}|x86_64|=$v" ;;
-	debug_?) echo "${OSC_LINES[0]}|x86_64|debug =${v#debug_}" ;;
-	6_1_?) echo "$LINE2|x86_64|=${v##*_}" ;;
-	arm64_?) echo "${OSC_LINES[0]}|arm64|=${v#arm64_}" ;;
+	m | y | n) echo "$k|x86_64|=$v" ;;
+	debug_?) echo "$k|x86_64|debug =${v#debug_}" ;;
+	arm64_?) echo "$k|arm64|=${v#arm64_}" ;;
 	hz*_?)
 		v=${v#hz}
-		echo "${OSC_LINES[0]}|x86_64|HZ=${v%_?}, =${v##*_}"
+		echo "$k|x86_64|HZ=${v%_?}, =${v##*_}"
 		;;
-	sig_?) echo "${OSC_LINES[0]}|x86_64|signatures enforced, =${v#sig_}" ;;
-	distro) echo "Debian ${OSC_LINES[0]}|x86_64|out of tree, Debian's kernel" ;;
+	sig_?) echo "$k|x86_64|signatures enforced, =${v#sig_}" ;;
+	oot) echo "$k|x86_64|out of tree, its build dir" ;;
+	distro) echo "Debian $OSC_DISTRO_LINE|x86_64|out of tree, Debian's kernel" ;;
 	esac
 }
 
@@ -445,11 +528,30 @@ matrix_table() {
 	done
 }
 
+# stage_line STAGE: for a backport line's stage (build_m_6_12), its line
+stage_line() {
+	local l
+	for l in "${OSC_LINES[@]:1}"; do
+		[[ $1 == *_${l//./_} ]] && declare -F "stage_${1%_"${l//./_}"}" >/dev/null && { echo "$l"; return; }
+	done
+	return 1
+}
+
+# run_one STAGE: run STAGE's function, on its line
+run_one() {
+	local line
+	if line=$(stage_line "$1"); then
+		in_line "$line" "stage_${1%_"${line//./_}"}"
+	else
+		"stage_$1"
+	fi
+}
+
 run_stage() {
 	local s=$1 t0 f0=$FAILED t
 	t0=$(now_s)
 	say "== $s"
-	"stage_$s" || true
+	run_one "$s" || true
 	((FAILED == f0)) && STAGE_OK[$s]=1 || STAGE_OK[$s]=0
 	t=$(elapsed "$t0")
 	note_cell "$s" "$t" "${STAGE_OK[$s]}"
@@ -463,7 +565,7 @@ main() {
 	set_paths
 	mkdir -p "$OUT"
 	for s in "${STAGES[@]}"; do
-		declare -F "stage_$s" >/dev/null || die "no stage '$s'; stages: ${STAGES[*]}"
+		declare -F "stage_$s" >/dev/null || stage_line "$s" >/dev/null || die "no stage '$s'; stages: ${STAGES[*]}"
 	done
 	for s in "${STAGES[@]}"; do run_stage "$s"; done
 	matrix_table
