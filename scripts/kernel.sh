@@ -18,7 +18,7 @@ src_key() {
 	local b
 	b=$(basename "$KERNEL_SRC")
 	b=${b%.tar.*}
-	printf '%s-%s' "$b" "$(realpath "$KERNEL_SRC" | sha1sum | cut -c1-8)"
+	printf '%s-%s' "$b" "$(realpath -m "$KERNEL_SRC" | sha1sum | cut -c1-8)"
 }
 
 set_paths() {
