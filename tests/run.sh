@@ -115,6 +115,16 @@ stage_checkpatch() {
 	done
 }
 
+# succeeds_saying TEXT CMD...: CMD exits 0 and its output holds TEXT (run
+# to its end first: grep on a process substitution returns while CMD
+# still runs)
+succeeds_saying() {
+	local text=$1 out
+	shift
+	out=$("$@" 2>&1) || { say "$out"; return 1; }
+	grep -qF -- "$text" <<<"$out" || { say "$out"; return 1; }
+}
+
 stage_apply_plain() {
 	needs source || return 1
 	local before after kconfig=$PLAIN/samples/osc_procfs/Kconfig
@@ -124,7 +134,7 @@ stage_apply_plain() {
 		"$OSC_TOP/apply.sh" --check "$PLAIN"
 	expect "apply.sh --check changed nothing" [ "$(tree_state)" == "$before" ]
 	expect "apply.sh applies $(series_dir_name) to the plain tree" \
-		grep -q "patches from $(series_dir_name)" <("$OSC_TOP/apply.sh" "$PLAIN")
+		succeeds_saying "patches from $(series_dir_name)" "$OSC_TOP/apply.sh" "$PLAIN"
 	expect "Kconfig.snippet is exactly samples/osc_procfs/Kconfig of the series" \
 		diff -u "$OSC_TOP/Kconfig.snippet" "$kconfig"
 	expect "samples/Kconfig sources it inside 'if SAMPLES'" \
@@ -133,7 +143,7 @@ stage_apply_plain() {
 			END { exit !found }' "$PLAIN/samples/Kconfig"
 	after=$(tree_state)
 	expect "apply.sh again reports 'already applied' and exits 0" \
-		grep -q "already applied" <("$OSC_TOP/apply.sh" "$PLAIN")
+		succeeds_saying "already applied" "$OSC_TOP/apply.sh" "$PLAIN"
 	expect "applying again changed nothing" [ "$(tree_state)" == "$after" ]
 	expect "apply.sh --reverse takes the series off the plain tree" "$OSC_TOP/apply.sh" --reverse "$PLAIN"
 	expect "the plain tree is pristine again" [ "$(tree_state)" == "$before" ]
