@@ -231,7 +231,7 @@ ac_lines_re() {
 # ac_other_version DIR: make the tree say it is Linux 6.6.0, a line the
 # series does not support
 ac_other_version() {
-	sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 6/; s/^SUBLEVEL = .*/SUBLEVEL = 0/' "$1/Makefile" &&
+	sed -i 's/^VERSION = .*/VERSION = 6/; s/^PATCHLEVEL = .*/PATCHLEVEL = 6/; s/^SUBLEVEL = .*/SUBLEVEL = 0/' "$1/Makefile" &&
 		[[ $(make -s -C "$1" kernelversion) == 6.6.0 ]]
 }
 
