@@ -7,7 +7,9 @@
 #   scripts/deps.sh --matrix   also what the test matrix needs: the other
 #                              kernel lines, the arm64 cross compiler, QEMU
 #                              for arm64 and its busybox, Debian's own
-#                              kernel with its headers, openssl
+#                              kernel with its headers, openssl, and a
+#                              sparse new enough for 7.3 (built from
+#                              Debian's source package into the cache)
 #
 # A kernel line whose Debian suite is not this machine's release (7.3 is
 # in trixie-backports) is fetched with apt-get download through a private
@@ -32,6 +34,8 @@ MATRIX_PACKAGES=(
 	"$OSC_DISTRO_HEADERS" openssl file
 )
 
+# the Debian suite whose sparse source build_sparse builds
+SPARSE_SUITE=sid
 APT_TMP=''
 SUDO=()
 ((EUID == 0)) || SUDO=(sudo)
@@ -71,48 +75,79 @@ machine_mirror() {
 		awk -v rel="$(machine_release)" '$1 == rel { print $2; exit }'
 }
 
-# private_apt DIR CMD ARGS...: run apt-get or apt-cache CMD with the
-# sources list and state under DIR only
+# private_apt CMD ARGS...: apt-get or apt-cache CMD with the sources list
+# and state in APT_TMP only (private_apt_setup makes them)
 private_apt() {
-	local dir=$1 cmd=$2
-	shift 2
-	"$cmd" -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
+	local cmd=$1
+	shift
+	"$cmd" -q -o Dir::Etc::SourceList="$APT_TMP/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$APT_TMP/lists" -o Dir::Cache="$APT_TMP/cache" \
 		-o Dir::State::status=/dev/null "$@"
+}
+
+# private_apt_setup SUITE [deb-src]: a private apt state in a temporary
+# APT_TMP (not in the cache: apt downloads as its own user, _apt), for
+# SUITE on this machine's own mirror, its package lists fetched
+private_apt_setup() {
+	local suite=$1 kind=${2:-deb} mirror
+	mirror=$(machine_mirror)
+	[[ -n $mirror ]] || die "no apt source for this machine's release ($(machine_release)) to read a mirror from; add one and run again"
+	[[ -z $APT_TMP ]] || rm -rf "$APT_TMP"
+	APT_TMP=$(mktemp -d)
+	trap 'rm -rf "$APT_TMP"' EXIT
+	mkdir -p "$APT_TMP/lists/partial" "$APT_TMP/cache/archives/partial" "$APT_TMP/get"
+	chmod -R a+rwX "$APT_TMP"
+	printf '%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$kind" "$mirror" "$suite" >"$APT_TMP/sources.list"
+	say "   $suite ($kind) on $mirror, through a private apt state in $APT_TMP"
+	private_apt apt-get update >"$APT_TMP/update.log" 2>&1 ||
+		{ cat "$APT_TMP/update.log"; die "apt-get update of $suite failed (above); check the network and run again"; }
 }
 
 # fetch_line_source LINE: linux-source-LINE from LINE's suite, unpacked
 # into the cache (line_tarball says where its tarball then is)
 fetch_line_source() {
-	local line=$1 pkg suite mirror dir tarball
-	pkg=$(line_pkg "$line") suite=${OSC_LINE_SUITE[$line]} tarball=$(line_tarball "$line")
+	local line=$1 pkg tarball dest
+	pkg=$(line_pkg "$line") tarball=$(line_tarball "$line")
+	dest=$OSC_CACHE/debian/$pkg
 	if [[ -f $tarball ]]; then
 		say "   $pkg already in $(dirname "$tarball")"
 		return 0
 	fi
-	mirror=$(machine_mirror)
-	[[ -n $mirror ]] || die "no apt source for this machine's release ($(machine_release)) to read a mirror from; add one and run again"
-	dir=$(mktemp -d) # not in the cache: apt downloads as its own user, _apt
-	APT_TMP=$dir
-	trap 'rm -rf "$APT_TMP"' EXIT
-	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/deb"
-	chmod -R a+rwX "$dir"
-	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-		"$mirror" "$suite" >"$dir/sources.list"
-	say "   fetching $pkg from $suite on $mirror (a private apt state in $dir)"
-	private_apt "$dir" apt-get update >"$dir/update.log" 2>&1 ||
-		{ cat "$dir/update.log"; die "apt-get update of $suite failed (above); check the network and run again"; }
-	(cd "$dir/deb" && private_apt "$dir" apt-get download "$pkg") >"$dir/download.log" 2>&1 ||
-		{ cat "$dir/download.log"; die "could not download $pkg from $suite (above)"; }
-	say "   unpacking $(cd "$dir/deb" && ls -- *.deb) with dpkg -x"
-	rm -rf "$OSC_CACHE/debian/$pkg.tmp" && mkdir -p "$OSC_CACHE/debian/$pkg.tmp"
-	dpkg -x "$dir"/deb/*.deb "$OSC_CACHE/debian/$pkg.tmp" ||
-		die "dpkg -x of $pkg failed; nothing was kept, run again"
-	[[ -f $OSC_CACHE/debian/$pkg.tmp/${tarball#"$OSC_CACHE/debian/$pkg/"} ]] ||
-		die "$pkg holds no ${tarball##*/}; nothing was kept"
-	rm -rf "$OSC_CACHE/debian/$pkg"
-	mv "$OSC_CACHE/debian/$pkg.tmp" "$OSC_CACHE/debian/$pkg"
+	private_apt_setup "${OSC_LINE_SUITE[$line]}"
+	(cd "$APT_TMP/get" && private_apt apt-get download "$pkg") >"$APT_TMP/download.log" 2>&1 ||
+		{ cat "$APT_TMP/download.log"; die "could not download $pkg from ${OSC_LINE_SUITE[$line]} (above)"; }
+	say "   unpacking $(cd "$APT_TMP/get" && ls -- *.deb) with dpkg -x"
+	rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+	dpkg -x "$APT_TMP"/get/*.deb "$dest.tmp" || die "dpkg -x of $pkg failed; nothing was kept, run again"
+	[[ -f $dest.tmp/${tarball#"$dest/"} ]] || die "$pkg holds no ${tarball##*/}; nothing was kept"
+	rm -rf "$dest" && mv "$dest.tmp" "$dest"
 	say "   $pkg in $(dirname "$tarball")"
+}
+
+# build_sparse: a sparse that the base line accepts. Linux 7.3's
+# scripts/checker-valid.sh asks for __typeof_unqual__, which Debian 12's
+# sparse 0.6.4 does not know; Debian's newest source package
+# (SPARSE_SUITE) is built here into the cache (its binary package needs a
+# newer glibc than Debian 12's).
+build_sparse() {
+	local bin src
+	bin=$(sparse_bin)
+	if [[ -x $bin ]]; then
+		say "   sparse already built: $bin"
+		return 0
+	fi
+	private_apt_setup "$SPARSE_SUITE" deb-src
+	(cd "$APT_TMP/get" && private_apt apt-get source --download-only sparse) >"$APT_TMP/source.log" 2>&1 ||
+		{ cat "$APT_TMP/source.log"; die "could not download the sparse source package from $SPARSE_SUITE (above)"; }
+	tar -C "$APT_TMP/get" -xzf "$APT_TMP"/get/sparse_*.orig.tar.gz || die "cannot unpack $(ls "$APT_TMP"/get/sparse_*.orig.tar.gz)"
+	src=$(ls -d "$APT_TMP"/get/sparse-*/)
+	say "   building sparse from $(cd "$APT_TMP/get" && ls -- *.dsc)"
+	make -C "$src" -s -j"$OSC_JOBS" sparse HAVE_LLVM=no HAVE_GTK=no HAVE_LIBXML=no HAVE_SQLITE=no \
+		>"$APT_TMP/build.log" 2>&1 || { tail -n 20 "$APT_TMP/build.log"; die "building sparse failed (above)"; }
+	mkdir -p "$(dirname "$bin")"
+	cp "$src/sparse" "$bin.tmp" && mv "$bin.tmp" "$bin"
+	say "   sparse in $bin"
 }
 
 # fetch_busybox ARCH: Debian's busybox-static for ARCH, unpacked into the
@@ -159,7 +194,9 @@ main() {
 	done
 	install_packages "${pkgs[@]}"
 	for line in "${fetch[@]}"; do fetch_line_source "$line"; done
-	[[ ${1:-} != --matrix ]] || fetch_busybox arm64
+	[[ ${1:-} == --matrix ]] || return 0
+	fetch_busybox arm64
+	build_sparse
 }
 
 step "install packages" main "$@"

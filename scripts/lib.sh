@@ -111,3 +111,6 @@ series_patches() {
 		[[ -z $line ]] || printf '%s/patches/%s\n' "${1%/}" "$line"
 	done <"${1%/}/series"
 }
+
+# sparse_bin: the sparse the tests run (scripts/deps.sh --matrix builds it)
+sparse_bin() { printf '%s/sparse/bin/sparse' "$OSC_CACHE"; }

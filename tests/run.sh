@@ -199,9 +199,13 @@ stage_prefixes() {
 
 stage_warnings() {
 	needs build_m || return 1
-	local out
-	configure m || return 1
-	out=$(make -C "$GTREE" O="$BUILD" -j"$OSC_JOBS" -s C=2 W=1 samples/osc_procfs/ 2>&1) || true
+	local out sparse
+	sparse=$(sparse_bin)
+	expect "a sparse that knows this tree is there ($sparse; scripts/deps.sh --matrix builds it)" \
+		[ -x "$sparse" ] || return 1
+	expect "configure the options =m" configure m || return 1
+	out=$(make -C "$GTREE" O="$BUILD" -j"$OSC_JOBS" -s C=2 CHECK="$sparse" W=1 samples/osc_procfs/ 2>&1) ||
+		out+=$'\n'"(make exited $?)"
 	[[ -z $out ]] || say "$out"
 	expect "sparse (C=2) and W=1 are silent on samples/osc_procfs/" [ -z "$out" ]
 }
@@ -219,6 +223,7 @@ guest_checks() {
 		esac
 	done < <(grep -a '^CHECK \(ok\|FAIL\) - ' "$log" | tr -d '\r')
 	expect "the guest ran its checks ($n)" [ "$n" -gt 0 ]
+	expect "the guest scenario ran to its end (exit 0)" grep -aq '^osc-guest: scenario exit 0' "$log"
 	if [[ $kind == debug ]]; then
 		expect "the console log: no BUG, WARNING, KASAN, lock report or Oops; stack traces only of injected allocation failures" \
 			awk -f "$OSC_TOP/scripts/guest/log-verdict.awk" "$log"
@@ -407,16 +412,37 @@ build_oot_in() {
 	expect "the modules are built for $3 (vermagic)" built_for "$2" "$3"
 }
 
-# boot_oot_in KERNEL DEST LOG KVER HZ SIGNED: boot KERNEL with DEST's
-# modules and tests/guest/out-of-tree.sh; SIGNED=1 when the kernel checks
-# signatures (and so taints E for our unsigned modules)
+# config_has CONFIG SYMBOL...: the kernel config file CONFIG sets one of
+# the SYMBOLs =y
+config_has() {
+	local c=$1 sym
+	shift
+	for sym in "$@"; do grep -qx "CONFIG_$sym=y" "$c" && return 0; done
+	return 1
+}
+
+# oot_facts CONFIG: what the guest scenario is to expect of the kernel
+# whose config file is CONFIG, as kernel command line words: its HZ,
+# whether it checks module signatures (and so taints our unsigned modules
+# E), whether it has /proc/sys to read the taint mask from
+oot_facts() {
+	local sig=0 mask=0
+	config_has "$1" MODULE_SIG && sig=1
+	config_has "$1" SYSCTL PROC_SYSCTL && mask=1
+	echo "OSC_PROCFS_HZ=$(sed -n 's/^CONFIG_HZ=//p' "$1") OSC_SIG_CHECKED=$sig OSC_TAINT_MASK=$mask"
+}
+
+# boot_oot_in KERNEL CONFIG DEST LOG KVER: boot KERNEL (its config file
+# CONFIG) with DEST's modules and tests/guest/out-of-tree.sh
 boot_oot_in() {
-	local kernel=$1 dest=$2 log=$3 m mods=()
+	local kernel=$1 facts dest=$3 log=$4 m mods=()
+	facts=$(oot_facts "$2")
+	say "   the kernel's facts for the guest: $facts"
 	for m in "$dest"/samples/osc_procfs/*.ko; do mods+=(--module "$m"); done
 	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$kernel" --memory 1024 \
 		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/tests/guest/out-of-tree.sh" \
 		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
-		--append "OSC_PROCFS_HZ=$5 OSC_KVER=$4 OSC_SIG_CHECKED=$6" "${mods[@]}"; then
+		--append "$facts OSC_KVER=$5" "${mods[@]}"; then
 		fail "boot $kernel and run tests/guest/out-of-tree.sh (console log: $log)"
 		return 1
 	fi
@@ -435,7 +461,7 @@ stage_build_oot() {
 
 stage_boot_oot() {
 	needs build_oot || return 1
-	boot_oot_in "$OUT/m/bzImage" "$OUT/oot" "$OUT/boot-oot.log" "$(build_kver)" "$(config_hz m)" 0
+	boot_oot_in "$OUT/m/bzImage" "$OUT/m/.config" "$OUT/oot" "$OUT/boot-oot.log" "$(build_kver)"
 }
 
 distro_kver() {
@@ -456,8 +482,7 @@ boot_distro() {
 	local kver
 	needs build_distro || return 1
 	kver=$(distro_kver)
-	boot_oot_in "/boot/vmlinuz-$kver" "$OUT/distro" "$OUT/boot-distro.log" "$kver" \
-		"$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$kver")" 1
+	boot_oot_in "/boot/vmlinuz-$kver" "/boot/config-$kver" "$OUT/distro" "$OUT/boot-distro.log" "$kver"
 }
 
 # the distro line's build_m builds what the Debian kernel's guest uses
