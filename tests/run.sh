@@ -24,7 +24,7 @@ BASE_STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases
 	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n menuconfig
 	build_debug_m boot_debug_m build_debug_y boot_debug_y
 	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y
-	build_sig_m boot_sig_m build_hz100_m boot_hz100_m build_hz1000_m boot_hz1000_m)
+	build_sig_m boot_sig_m)
 LINE_STAGES=(source apply_plain apply_git apply_cases export build_m boot_m build_y boot_y)
 DISTRO_STAGES=(build_distro boot_distro)
 STAGES=("${BASE_STAGES[@]}")
@@ -338,12 +338,17 @@ same_dirs() {
 # arm64: cross-built, booted on qemu-system-aarch64 -M virt
 stage_build_arm64_m() {
 	needs apply_git || return 1
-	expect "cross-build for arm64 with the options =m" build_mode arm64-m
+	expect "cross-build for arm64 with the options =m" build_mode arm64-m || return 1
+	built_at_hz arm64-m 100
 	expect "cross-build the selftest for arm64, statically linked" build_selftest arm64
 	expect "the arm64 selftest is a static aarch64 executable" \
 		grep -q 'ARM aarch64.*statically linked' <(file -L "$(selftest_dir arm64)/osc_procfs_test")
 }
-stage_build_arm64_y() { needs build_arm64_m && expect "cross-build for arm64 with the options =y" build_mode arm64-y; }
+stage_build_arm64_y() {
+	needs build_arm64_m || return 1
+	expect "cross-build for arm64 with the options =y" build_mode arm64-y || return 1
+	built_at_hz arm64-y 100
+}
 stage_boot_arm64_m() { needs build_arm64_m && arm64_boot m; }
 stage_boot_arm64_y() { needs build_arm64_y && arm64_boot y; }
 
@@ -353,22 +358,17 @@ arm64_boot() {
 		has_all "$OUT/boot-arm64-$1.log" "Machine model: linux,dummy-virt" "ttyAMA0 at MMIO"
 }
 
-# Other tick rates: /proc/jiffies and /proc/seconds must not assume one HZ
-stage_build_hz100_m() { needs apply_git build_m && expect "build with HZ=100, the options =m" build_mode hz100-m; }
-stage_build_hz1000_m() { needs apply_git build_m && expect "build with HZ=1000, the options =m" build_mode hz1000-m; }
-stage_boot_hz100_m() { needs build_hz100_m && hz_boot hz100-m 100; }
-stage_boot_hz1000_m() { needs build_hz1000_m && hz_boot hz1000-m 1000; }
-
-hz_boot() {
-	expect "the kernel was built with CONFIG_HZ=$2" [ "$(config_hz "$1")" == "$2" ]
-	boot_scenario "$1" boot-m
-}
+# built_at_hz MODE HZ: MODE's kernel runs at HZ; the guest is told its
+# HZ, and osc_simple's log and the selftest's /proc/jiffies rate must
+# match it (the arm64 cells run at 100, the signed-modules one at 1000)
+built_at_hz() { expect "the kernel was built with CONFIG_HZ=$2" [ "$(config_hz "$1")" == "$2" ]; }
 
 # Signed modules: MODULE_SIG_FORCE, a key of the test's built in
 stage_build_sig_m() {
 	local m
 	needs apply_git build_m || return 1
 	expect "build with CONFIG_MODULE_SIG_FORCE=y and the test's key, the options =m" build_mode sig-m || return 1
+	built_at_hz sig-m 1000
 	expect "the .config enforces signatures and names the test's key" \
 		has_all "$OUT/sig-m/.config" CONFIG_MODULE_SIG_FORCE=y "CONFIG_MODULE_SIG_KEY=\"$OUT/sig-key/signing_key.pem\""
 	expect "sign the modules with scripts/sign-file (and a copy with a key the kernel does not know)" \
@@ -529,12 +529,8 @@ cell_of() {
 	case $v in
 	m | y | n) echo "$k|x86_64|=$v" ;;
 	debug_?) echo "$k|x86_64|debug =${v#debug_}" ;;
-	arm64_?) echo "$k|arm64|=${v#arm64_}" ;;
-	hz*_?)
-		v=${v#hz}
-		echo "$k|x86_64|HZ=${v%_?}, =${v##*_}"
-		;;
-	sig_?) echo "$k|x86_64|signatures enforced, =${v#sig_}" ;;
+	arm64_?) echo "$k|arm64|=${v#arm64_}, HZ=100" ;;
+	sig_?) echo "$k|x86_64|signatures enforced, =${v#sig_}, HZ=1000" ;;
 	oot) echo "$k|x86_64|out of tree, its build dir" ;;
 	distro) echo "Debian $OSC_DISTRO_LINE|x86_64|out of tree, Debian's kernel" ;;
 	esac
