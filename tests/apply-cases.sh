@@ -23,10 +23,17 @@ AC_MINI_PATHS=(Makefile Kconfig MAINTAINERS samples/Kconfig samples/Makefile
 	'scripts/Makefile.*' arch/x86/Makefile arch/x86/Makefile_32.cpu)
 
 AC_WORK='' AC_MINI='' AC_LINE='' AC_CASE='' AC_DIR='' AC_CWD='' AC_T='' AC_PATH=''
-AC_OUT='' AC_RC=0 AC_CMD='' AC_BEFORE='' AC_PID='' AC_WAITER=''
+AC_OUT='' AC_RC=0 AC_CMD='' AC_BEFORE='' AC_PID='' AC_WAITER='' AC_PRISTINE=''
 AC_CASES=0 AC_FAILED0=0 AC_NEXT=0
-AC_PATCHES=() AC_SUBJECTS=() AC_MOUNTS=() AC_BROKEN=()
-AC_JOURNAL=.osc-procfs-apply.journal
+# AC_TOP: the apply.sh a case runs (its directory also holds kernel-lines and
+# the series); AC_PATCHES and AC_SUBJECTS: that series. By default the
+# checkout's own (AC_BASE_*); the restructured cases switch to a copy of
+# apply.sh with the series squashed into one patch or cut into one per file.
+AC_TOP=$OSC_TOP
+AC_PATCHES=() AC_SUBJECTS=() AC_BASE_PATCHES=() AC_BASE_SUBJECTS=() AC_MOUNTS=() AC_BROKEN=()
+# what a plain tree holds while apply.sh changes it: its undo directory,
+# renamed to AC_UNDO.done once every file is in place
+AC_UNDO=.osc-procfs-apply.undo
 
 # --- checks ------------------------------------------------------------
 
@@ -141,6 +148,26 @@ ac_mini() {
 	mkdir -p "$(dirname "$1")" && cp -a "$AC_MINI" "$1"
 }
 
+# ac_tree KIND [N [DIR]]: AC_T, a fresh mini tree at DIR (AC_DIR/linux), a
+# plain tree or a git checkout (KIND plain or git), with the first N patches
+# of the series (all: every one) applied by patch or git am; AC_PRISTINE,
+# its files before them
+ac_tree() {
+	local kind=$1 n=${2:-0}
+	AC_T=${3:-$AC_DIR/linux}
+	[[ $n != all ]] || n=${#AC_PATCHES[@]}
+	ac_do "mini tree" ac_mini "$AC_T" || return
+	[[ $kind == plain ]] || ac_do "git tree" ac_gitify "$AC_T" || return
+	AC_PRISTINE=$(ac_files "$AC_T")
+	if ((n == 0)); then
+		return 0
+	elif [[ $kind == plain ]]; then
+		ac_do "apply $n patches with patch" ac_patch "$AC_T" "$n"
+	else
+		ac_do "git am $n patches" ac_am "$AC_T" "$n"
+	fi
+}
+
 # ac_g DIR ARGS...: git in DIR, as the tests' own user
 ac_g() {
 	local d=$1
@@ -237,13 +264,13 @@ ac_other_version() {
 
 # --- running apply.sh --------------------------------------------------
 
-# ac_run ARGS...: apply.sh ARGS, run from AC_CWD with AC_PATH; sets AC_OUT, AC_RC and AC_CMD (ARGS with the case's directory
-# left out)
+# ac_run ARGS...: AC_TOP's apply.sh ARGS, run from AC_CWD with AC_PATH; sets
+# AC_OUT, AC_RC and AC_CMD (ARGS with the case's directory left out)
 ac_run() {
 	AC_CMD="apply.sh $*"
 	AC_CMD=${AC_CMD//$AC_DIR\//}
 	AC_RC=0
-	AC_OUT=$(cd "$AC_CWD" && PATH=$AC_PATH "$OSC_TOP/apply.sh" "$@" 2>&1) || AC_RC=$?
+	AC_OUT=$(cd "$AC_CWD" && PATH=$AC_PATH "$AC_TOP/apply.sh" "$@" 2>&1) || AC_RC=$?
 }
 
 # ac_check_run STATUS ARGS...: apply.sh --check ARGS exits STATUS and
@@ -405,7 +432,7 @@ ac_start() {
 	rm -f "$AC_DIR/pid" "$AC_DIR/rc"
 	(
 		cd "$AC_CWD" || exit 1
-		PATH=$AC_PATH setsid env --default-signal=INT,TERM,HUP "$OSC_TOP/apply.sh" "$@" >"$AC_DIR/out" 2>&1 &
+		PATH=$AC_PATH setsid env --default-signal=INT,TERM,HUP "$AC_TOP/apply.sh" "$@" >"$AC_DIR/out" 2>&1 &
 		echo $! >"$AC_DIR/pid"
 		rc=0
 		wait $! || rc=$?
@@ -463,6 +490,57 @@ ac_interrupt() {
 	AC_OUT=$(cat "$AC_DIR/out")
 }
 
+# ac_interrupted_restores SIG TARGET STATUS TOOL N MATCH ARGS...: apply.sh
+# ARGS, stopped where TOOL's Nth call matching MATCH waits (ac_wrap), gets
+# SIG (TARGET: pid or group, ac_interrupt), exits STATUS, says it restored
+# the tree, and the tree is exactly as before
+ac_interrupted_restores() {
+	local sig=$1 target=$2 rc=$3
+	ac_wrap "$4" "$5" "$6" stop
+	shift 6
+	ac_check_run 0 "$@"
+	ac_start "$@"
+	ac_interrupt "$sig" "$target" || return
+	ac_rc "$rc"
+	ac_says "says it was interrupted and restored the tree" "interrupted \\(SIG$sig\\); .* was restored as it was"
+	ac_unchanged
+}
+
+# ac_killed TOOL N MATCH LEFT ARGS...: apply.sh ARGS, stopped where TOOL's
+# Nth call matching MATCH waits, killed (SIGKILL to its process group); it
+# leaves LEFT (a path in the tree) behind. AC_PATH is PATH again afterwards.
+ac_killed() {
+	local left=$4
+	ac_wrap "$1" "$2" "$3" stop
+	shift 4
+	ac_check_run 0 "$@"
+	ac_start "$@"
+	ac_interrupt KILL group || return
+	ac_rc 137
+	AC_PATH=$PATH
+	ac_expect "the kill left $left" [ -e "$AC_T/$left" ]
+}
+
+# ac_repairs PROBLEM REPAIRED DID EXPECTED ARGS...: after a kill, --check
+# ARGS exits 1, says PROBLEM and to run without --check, and changes
+# nothing; then apply.sh ARGS repairs the tree (says REPAIRED), does what it
+# was asked (says DID) and leaves exactly the files EXPECTED (ac_files)
+ac_repairs() {
+	local problem=$1 repaired=$2 did=$3 expected=$4
+	shift 4
+	AC_BEFORE=$(ac_snap "$AC_T")
+	ac_run --check "$@"
+	ac_rc 1
+	ac_says "names the problem" "$problem"
+	ac_says "says what to do" 'Run the same command without --check to repair'
+	ac_unchanged
+	ac_run "$@"
+	ac_rc 0
+	ac_says "says it repaired the tree" "$repaired"
+	ac_says "says what it did" "$did"
+	ac_same "the tree's files are exactly what the run was to make of them" "$expected" "$(ac_files "$AC_T")"
+}
+
 # ac_tmpfs DIR OPTIONS: mount a tmpfs at DIR, unmounted when the case ends
 ac_tmpfs() {
 	mkdir -p "$1" && mount -t tmpfs -o "$2" osc-procfs-tests "$1" && AC_MOUNTS+=("$1")
@@ -485,15 +563,13 @@ ac_fill() {
 # --- the cases -----------------------------------------------------------
 
 ac_case_no_argument() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	AC_CWD=$AC_T # run from inside a kernel tree: no default to "."
 	ac_refused 2 'no KERNEL_DIR given' "name the top directory of a Linux $(ac_lines_re or) source tree"
 }
 
 ac_case_unknown_option() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	ac_refused 2 'unknown option --revert' '--reverse' --revert "$AC_T"
 }
 
@@ -519,43 +595,34 @@ ac_case_not_a_kernel_tree() {
 }
 
 ac_case_plain_path_with_spaces() {
-	local pristine
-	AC_T="$AC_DIR/my kernels/linux $AC_LINE"
-	ac_do "mini tree" ac_mini "$AC_T" || return
-	pristine=$(ac_files "$AC_T")
+	ac_tree plain 0 "$AC_DIR/my kernels/linux $AC_LINE" || return
 	ac_applies "$AC_T"
-	ac_reverses "$pristine" "$AC_T"
+	ac_reverses "$AC_PRISTINE" "$AC_T"
 }
 
 ac_case_git_path_with_spaces() {
-	local pristine
-	AC_T="$AC_DIR/my kernels/linux $AC_LINE"
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
-	pristine=$(ac_files "$AC_T")
+	ac_tree git 0 "$AC_DIR/my kernels/linux $AC_LINE" || return
 	ac_applies "$AC_T"
-	ac_reverses "$pristine" "$AC_T"
+	ac_reverses "$AC_PRISTINE" "$AC_T"
 }
 
 # the tree's line picks its series: the base series, or its backport
 ac_case_series_of_its_line() {
 	local dir=${OSC_LINE_DIR[$AC_LINE]}
 	[[ $dir == . ]] && dir='' || dir=$dir/
-	AC_T=$AC_DIR/linux-$AC_LINE
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain 0 "$AC_DIR/linux-$AC_LINE" || return
 	ac_applies "$AC_T"
 	ac_says "names the tree's version and the series for its line" \
 		"Linux ${AC_LINE//./\\.}\\.[0-9]+, a plain tree; series of [0-9]+ patches from ${dir//./\\.}patches/\$"
 }
 
 ac_case_other_version() {
-	AC_T=$AC_DIR/linux-6.6
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
+	ac_tree plain 0 "$AC_DIR/linux-6.6" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
 	ac_refused 1 "is Linux 6\\.6\\.0; the series supports the $(ac_lines_re and) lines" 'add --force' "$AC_T"
 }
 
 ac_case_other_version_forced() {
-	AC_T=$AC_DIR/linux-6.6
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
+	ac_tree plain 0 "$AC_DIR/linux-6.6" && ac_do "make it 6.6.0" ac_other_version "$AC_T" || return
 	if [[ $AC_LINE == "$OSC_BASE_LINE" ]]; then
 		ac_applies --force "$AC_T"
 	else # the base series, in another line's context: whole or not at all
@@ -565,30 +632,26 @@ ac_case_other_version_forced() {
 }
 
 ac_case_other_version_forced_not_fitting() {
-	AC_T=$AC_DIR/linux-6.6
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "make it 6.6.0" ac_other_version "$AC_T" &&
+	ac_tree plain 0 "$AC_DIR/linux-6.6" && ac_do "make it 6.6.0" ac_other_version "$AC_T" &&
 		ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
 		ac_do "the edit stops the series" ac_series_fails "$AC_T" || return
 	ac_refused 1 'does not apply' 'Nothing was changed.*apply the failing patch by hand' --force "$AC_T"
 }
 
 ac_case_git_uncommitted_change() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
+	ac_tree git || return
 	echo '# a change of my own' >>"$AC_T/Kconfig"
 	ac_refused 1 'has uncommitted changes' 'commit or stash them' "$AC_T"
 }
 
 ac_case_git_untracked_in_samples() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
+	ac_tree git || return
 	mkdir -p "$AC_T/samples/mine" && echo '// mine' >"$AC_T/samples/mine/mine.c"
 	ac_refused 1 'untracked files' 'commit or stash them' "$AC_T"
 }
 
 ac_case_git_mid_rebase() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
+	ac_tree git &&
 		ac_do "branch side" ac_g "$AC_T" checkout -q -b side &&
 		ac_do "commit on side" ac_commit "$AC_T" notes.txt "side" "notes on side" &&
 		ac_do "back to main" ac_g "$AC_T" checkout -q main &&
@@ -600,8 +663,7 @@ ac_case_git_mid_rebase() {
 }
 
 ac_case_git_mid_am() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
+	ac_tree git &&
 		ac_do "commit notes" ac_commit "$AC_T" notes.txt "one" "notes" &&
 		ac_do "commit notes again" ac_commit "$AC_T" notes.txt "two" "notes two" &&
 		ac_do "format-patch" ac_g "$AC_T" format-patch -q -1 -o "$AC_DIR/mine" &&
@@ -613,103 +675,87 @@ ac_case_git_mid_am() {
 }
 
 ac_case_git_detached_head() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
-		ac_do "detach HEAD" ac_g "$AC_T" checkout -q --detach || return
+	ac_tree git && ac_do "detach HEAD" ac_g "$AC_T" checkout -q --detach || return
 	ac_applies "$AC_T"
 }
 
 ac_case_plain_already_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "apply with patch" ac_patch "$AC_T" || return
+	ac_tree plain all || return
 	ac_nothing_to_do 'already applied' "$AC_T"
 }
 
 ac_case_git_already_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
-		ac_do "git am the series" ac_am "$AC_T" || return
+	ac_tree git all || return
 	ac_nothing_to_do 'already applied' "$AC_T"
 }
 
 ac_case_plain_partly_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "apply 2 patches with patch" ac_patch "$AC_T" 2 || return
+	ac_tree plain 2 || return
 	ac_refused 1 'found: samples/osc_procfs/osc_simple\.c' 'undo that first' "$AC_T"
 }
 
 ac_case_git_partly_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
-		ac_do "git am 2 patches" ac_am "$AC_T" 2 || return
+	ac_tree git 2 || return
 	ac_refused 1 'found: samples/osc_procfs/osc_simple\.c' 'undo that first' "$AC_T"
 }
 
 ac_case_plain_samples_kconfig_edited() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
+	ac_tree plain && ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
 		ac_do "the edit stops the series" ac_series_fails "$AC_T" || return
 	ac_refused 1 'does not apply' 'Nothing was changed.*apply the failing patch by hand' "$AC_T"
 }
 
 ac_case_plain_samples_makefile_edited() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "edit samples/Makefile" ac_edit_makefile "$AC_T" &&
+	ac_tree plain && ac_do "edit samples/Makefile" ac_edit_makefile "$AC_T" &&
 		ac_do "the edit stops the series" ac_series_fails "$AC_T" || return
 	ac_refused 1 'does not apply' 'Nothing was changed.*apply the failing patch by hand' "$AC_T"
 }
 
 ac_case_git_samples_kconfig_edited() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
+	ac_tree plain && ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
 		ac_do "the edit stops the series" ac_series_fails "$AC_T" &&
 		ac_do "git tree" ac_gitify "$AC_T" || return
 	ac_refused 1 'does not apply' 'Nothing was changed.*apply the failing patch by hand' "$AC_T"
 }
 
 ac_case_plain_read_only() {
-	ac_do "mini tree" ac_mini "$AC_DIR/rw/linux" &&
-		ac_do "a read-only bind mount" ac_ro_bind "$AC_DIR/rw" "$AC_DIR/ro" || return
+	ac_tree plain 0 "$AC_DIR/rw/linux" && ac_do "a read-only bind mount" ac_ro_bind "$AC_DIR/rw" "$AC_DIR/ro" || return
 	AC_T=$AC_DIR/ro/linux
 	ac_refused 1 'ro/linux is not writable' 'make it writable' "$AC_T"
 }
 
 ac_case_git_read_only() {
-	ac_do "mini tree" ac_mini "$AC_DIR/rw/linux" && ac_do "git tree" ac_gitify "$AC_DIR/rw/linux" &&
-		ac_do "a read-only bind mount" ac_ro_bind "$AC_DIR/rw" "$AC_DIR/ro" || return
+	ac_tree git 0 "$AC_DIR/rw/linux" && ac_do "a read-only bind mount" ac_ro_bind "$AC_DIR/rw" "$AC_DIR/ro" || return
 	AC_T=$AC_DIR/ro/linux
 	ac_refused 1 'ro/linux is not writable' 'make it writable' "$AC_T"
 }
 
 ac_case_plain_reverse_read_only() {
-	ac_do "mini tree" ac_mini "$AC_DIR/rw/linux" && ac_do "apply with patch" ac_patch "$AC_DIR/rw/linux" &&
-		ac_do "a read-only bind mount" ac_ro_bind "$AC_DIR/rw" "$AC_DIR/ro" || return
+	ac_tree plain all "$AC_DIR/rw/linux" && ac_do "a read-only bind mount" ac_ro_bind "$AC_DIR/rw" "$AC_DIR/ro" || return
 	AC_T=$AC_DIR/ro/linux
 	ac_refused 1 'ro/linux is not writable' 'make it writable' --reverse "$AC_T"
 }
 
 ac_case_plain_full_disk() {
-	ac_do "a 4 MiB tmpfs" ac_tmpfs "$AC_DIR/disk" size=4m && ac_do "mini tree" ac_mini "$AC_DIR/disk/linux" &&
+	ac_do "a 4 MiB tmpfs" ac_tmpfs "$AC_DIR/disk" size=4m && ac_tree plain 0 "$AC_DIR/disk/linux" &&
 		ac_do "fill it to 8 KiB" ac_fill "$AC_DIR/disk" 8 || return
-	AC_T=$AC_DIR/disk/linux
 	ac_refused 1 'has [0-9]+ KiB free, and writing the series needs about [0-9]+ KiB' 'Free some space' "$AC_T"
 }
 
 ac_case_git_full_disk() {
-	ac_do "an 8 MiB tmpfs" ac_tmpfs "$AC_DIR/disk" size=8m && ac_do "mini tree" ac_mini "$AC_DIR/disk/linux" &&
-		ac_do "git tree" ac_gitify "$AC_DIR/disk/linux" && ac_do "fill it to 8 KiB" ac_fill "$AC_DIR/disk" 8 || return
-	AC_T=$AC_DIR/disk/linux
+	ac_do "an 8 MiB tmpfs" ac_tmpfs "$AC_DIR/disk" size=8m && ac_tree git 0 "$AC_DIR/disk/linux" &&
+		ac_do "fill it to 8 KiB" ac_fill "$AC_DIR/disk" 8 || return
 	ac_refused 1 'has [0-9]+ KiB free, and writing the series needs about [0-9]+ KiB' 'Free some space' "$AC_T"
 }
 
-# Room for the bytes but not for the files: the disk fills part way
-# through writing (three inodes left: the journal and two staged files).
+# Room for the bytes but not for the files: three inodes left, and the disk
+# fills while the undo directory is written, before any file of the tree
+# is touched
 ac_case_plain_out_of_inodes() {
 	local used
-	ac_do "a tmpfs" ac_tmpfs "$AC_DIR/disk" size=8m && ac_do "mini tree" ac_mini "$AC_DIR/disk/linux" || return
+	ac_do "a tmpfs" ac_tmpfs "$AC_DIR/disk" size=8m && ac_tree plain 0 "$AC_DIR/disk/linux" || return
 	used=$(df -Pi "$AC_DIR/disk" | awk 'NR == 2 { print $3 }')
 	ac_do "leave 3 inodes" mount -o "remount,nr_inodes=$((used + 3))" "$AC_DIR/disk" || return
-	AC_T=$AC_DIR/disk/linux
 	ac_check_run 0 "$AC_T"
 	ac_run "$AC_T"
 	ac_rc 1
@@ -719,9 +765,9 @@ ac_case_plain_out_of_inodes() {
 	ac_unchanged
 }
 
+# a copy of a new file beside its target fails part way through the files
 ac_case_plain_write_fails() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	ac_wrap cp 6 '*.osc-new' fail
 	ac_check_run 0 "$AC_T"
 	ac_run "$AC_T"
@@ -733,65 +779,46 @@ ac_case_plain_write_fails() {
 }
 
 ac_case_git_without_git() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
+	ac_tree git || return
 	AC_PATH=$(ac_path_without git)
 	ac_refused 1 'is a git checkout but git is not installed' 'install git' "$AC_T"
 }
 
 ac_case_plain_without_patch() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	AC_PATH=$(ac_path_without patch)
 	ac_refused 1 "'patch' is not installed" 'install it' "$AC_T"
 }
 
 ac_case_plain_without_git() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	AC_PATH=$(ac_path_without git)
 	ac_applies "$AC_T"
 }
 
 ac_case_git_without_patch() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
+	ac_tree git || return
 	AC_PATH=$(ac_path_without patch)
 	ac_applies "$AC_T"
 }
 
-# SIGINT to apply.sh alone while it writes the new files beside the old
+# SIGINT to apply.sh alone while it copies the new files beside the old
 ac_case_plain_sigint_while_staging() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
-	ac_wrap cp 5 '*.osc-new' stop
-	ac_check_run 0 "$AC_T"
-	ac_start "$AC_T"
-	ac_interrupt INT pid || return
-	ac_rc 130
-	ac_says "says it was interrupted and restored the tree" 'interrupted \(SIGINT\); .* was restored as it was'
-	ac_unchanged
+	ac_tree plain || return
+	ac_interrupted_restores INT pid 130 cp 5 '*.osc-new' "$AC_T"
 }
 
 # Ctrl-C (SIGINT to the process group) while the files are renamed into
-# place: the changed files (two renames each) are done, some new ones too
+# place: the undo directory and the first eight files are in place
 ac_case_plain_ctrl_c_while_renaming() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
-	ac_wrap mv 10 '*' stop
-	ac_check_run 0 "$AC_T"
-	ac_start "$AC_T"
-	ac_interrupt INT group || return
-	ac_rc 130
-	ac_says "says it was interrupted and restored the tree" 'interrupted \(SIGINT\); .* was restored as it was'
-	ac_unchanged
+	ac_tree plain || return
+	ac_interrupted_restores INT group 130 mv 10 '*' "$AC_T"
 }
 
 # Ctrl-C while git am is on the third patch (a post-applypatch hook waits)
 ac_case_git_ctrl_c_during_am() {
 	local hook
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
+	ac_tree git || return
 	mkdir -p "$AC_DIR/wrap"
 	hook=$AC_T/.git/hooks/post-applypatch
 	cat >"$hook" <<-EOF
@@ -814,85 +841,49 @@ ac_case_git_ctrl_c_during_am() {
 	ac_unchanged
 }
 
-# SIGKILL between the two renames of a file: the next run repairs
+# SIGKILL while the files are renamed into place (samples/Kconfig is, the
+# rest are not): the next run puts the tree back, then applies the series
 ac_case_plain_sigkill_while_renaming() {
 	local expected
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	expected=$(ac_expected_applied "$AC_T")
-	ac_wrap mv 4 '*' stop
-	ac_check_run 0 "$AC_T"
-	ac_start "$AC_T"
-	ac_interrupt KILL group || return
-	ac_rc 137
-	AC_PATH=$PATH
-	ac_expect "the kill left a journal" [ -e "$AC_T/$AC_JOURNAL" ]
-	ac_expect "the kill left the tree part way" [ "$(ac_files "$AC_T")" != "$AC_BEFORE" ]
-	AC_BEFORE=$(ac_snap "$AC_T")
-	ac_run --check "$AC_T"
-	ac_rc 1
-	ac_says "names the problem" 'was stopped part way and left .*osc-procfs-apply\.journal'
-	ac_says "says what to do" 'Run the same command without --check to repair'
-	ac_unchanged
-	ac_run "$AC_T"
-	ac_rc 0
-	ac_says "says it repaired the tree" 'repaired .*: an earlier run \(applying the series\) was stopped part way; it was undone'
-	ac_says "says it applied the series" '^applied [0-9]+ patches'
-	ac_same "the tree holds exactly the series' files and changes" "$expected" "$(ac_files "$AC_T")"
+	ac_killed mv 4 '*' "$AC_UNDO" "$AC_T" || return
+	ac_expect "the kill came after samples/Kconfig was replaced" \
+		[ "$(sha1sum <"$AC_T/samples/Kconfig")" != "$(sha1sum <"$AC_MINI/samples/Kconfig")" ]
+	ac_expect "and before the first new file was in place" [ ! -e "$AC_T/samples/osc_procfs" ]
+	ac_repairs 'was stopped part way and left .*\.osc-procfs-apply\.undo' \
+		'repaired .*: an earlier run \(applying the series\) was stopped part way; it was undone' \
+		'^applied [0-9]+ patches' "$expected" "$AC_T"
 	ac_nothing_to_do 'already applied' "$AC_T"
 }
 
-# SIGKILL after every file was in place, while the old ones are removed
+# SIGKILL after the commit (every file in place, the undo directory renamed
+# to .done) while that is removed: the next run finishes the removal
 ac_case_plain_sigkill_while_cleaning_up() {
 	local expected
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	expected=$(ac_expected_applied "$AC_T")
-	ac_wrap rm 2 '*.osc-orig' stop
-	ac_check_run 0 "$AC_T"
-	ac_start "$AC_T"
-	ac_interrupt KILL group || return
-	ac_rc 137
-	AC_PATH=$PATH
-	ac_expect "the kill left a journal" [ -e "$AC_T/$AC_JOURNAL" ]
-	ac_expect "the kill left an old file beside its replacement" [ -e "$AC_T/samples/Kconfig.osc-orig" ]
-	AC_BEFORE=$(ac_snap "$AC_T")
-	ac_run --check "$AC_T"
-	ac_rc 1
-	ac_says "names the problem" 'was stopped part way and left .*; it had put every file in place'
-	ac_says "says what to do" 'Run the same command without --check to repair'
-	ac_unchanged
-	ac_run "$AC_T"
-	ac_rc 0
-	ac_says "says it repaired the tree" 'repaired .*: an earlier run \(applying the series\) was stopped after every file was in place; it was finished'
-	ac_says "says the series is applied" 'already applied'
-	ac_same "the tree holds exactly the series' files and changes" "$expected" "$(ac_files "$AC_T")"
+	ac_killed rm 1 "*/$AC_UNDO.done" "$AC_UNDO.done" "$AC_T" || return
+	ac_same "the kill left every file of the series in place" "$expected" \
+		"$(ac_files "$AC_T" | grep -v -F "/$AC_UNDO.done")"
+	ac_repairs 'was stopped part way and left .*; it had put every file in place' \
+		'repaired .*: an earlier run \(applying the series\) was stopped after every file was in place; it was finished' \
+		'already applied' "$expected" "$AC_T"
 	ac_nothing_to_do 'already applied' "$AC_T"
 }
 
 ac_case_plain_reverse() {
-	local pristine
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
-	pristine=$(ac_files "$AC_T")
-	ac_do "apply with patch" ac_patch "$AC_T" || return
-	ac_reverses "$pristine" "$AC_T"
+	ac_tree plain all || return
+	ac_reverses "$AC_PRISTINE" "$AC_T"
 }
 
 ac_case_git_reverse() {
-	local pristine
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
-	pristine=$(ac_files "$AC_T")
-	ac_do "git am the series" ac_am "$AC_T" || return
-	ac_reverses "$pristine" "$AC_T"
+	ac_tree git all || return
+	ac_reverses "$AC_PRISTINE" "$AC_T"
 }
 
 ac_case_git_reverse_not_on_top() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
-		ac_do "git am the series" ac_am "$AC_T" &&
-		ac_do "a commit of my own on top" ac_commit "$AC_T" notes.txt "mine" "my notes" || return
+	ac_tree git all && ac_do "a commit of my own on top" ac_commit "$AC_T" notes.txt "mine" "my notes" || return
 	ac_refused 1 "the series' commits are in .* but not as its last [0-9]+ commits" \
 		'Move them to the top \(git rebase -i.*git revert' --reverse "$AC_T"
 	# shellcheck disable=SC2016 # a sed expression, not the shell's
@@ -900,84 +891,85 @@ ac_case_git_reverse_not_on_top() {
 }
 
 ac_case_git_reverse_uncommitted_change() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" &&
-		ac_do "git am the series" ac_am "$AC_T" || return
+	ac_tree git all || return
 	echo '/* mine */' >>"$AC_T/samples/osc_procfs/osc_hello.c"
 	ac_refused 1 'has uncommitted changes' 'commit or stash them' --reverse "$AC_T"
 }
 
 ac_case_plain_reverse_not_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
+	ac_tree plain || return
 	ac_nothing_to_do 'not applied; nothing to do' --reverse "$AC_T"
 }
 
 ac_case_git_reverse_not_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "git tree" ac_gitify "$AC_T" || return
+	ac_tree git || return
 	ac_nothing_to_do 'not applied; nothing to do' --reverse "$AC_T"
 }
 
 ac_case_plain_reverse_partly_applied() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "apply 2 patches with patch" ac_patch "$AC_T" 2 || return
+	ac_tree plain 2 || return
 	ac_refused 1 'found: samples/osc_procfs/osc_simple\.c' 'undo that first' --reverse "$AC_T"
 }
 
 # SIGTERM to apply.sh alone part way through --reverse
 ac_case_plain_reverse_sigterm() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "apply with patch" ac_patch "$AC_T" || return
-	ac_wrap mv 5 '*' stop
-	ac_check_run 0 --reverse "$AC_T"
-	ac_start --reverse "$AC_T"
-	ac_interrupt TERM pid || return
-	ac_rc 143
-	ac_says "says it was interrupted and restored the tree" 'interrupted \(SIGTERM\); .* was restored as it was'
-	ac_unchanged
+	ac_tree plain all || return
+	ac_interrupted_restores TERM pid 143 mv 5 '*' --reverse "$AC_T"
 }
 
-# SIGKILL part way through --reverse, after the first files to remove were
-# moved aside: the next --reverse repairs, then goes on
+# SIGKILL part way through --reverse, after the first files were removed:
+# the next --reverse puts them back, then takes the series off
 ac_case_plain_reverse_sigkill() {
-	local pristine
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
-	pristine=$(ac_files "$AC_T")
-	ac_do "apply with patch" ac_patch "$AC_T" || return
-	ac_wrap mv 8 '*' stop
-	ac_check_run 0 --reverse "$AC_T"
-	ac_start --reverse "$AC_T"
-	ac_interrupt KILL group || return
-	ac_rc 137
-	AC_PATH=$PATH
-	ac_expect "the kill left a journal" [ -e "$AC_T/$AC_JOURNAL" ]
-	AC_BEFORE=$(ac_snap "$AC_T")
-	ac_run --check --reverse "$AC_T"
-	ac_rc 1
-	ac_says "names the problem" 'run \(taking off the series\) was stopped part way'
-	ac_says "says what to do" 'Run the same command without --check to repair'
-	ac_unchanged
-	ac_run --reverse "$AC_T"
-	ac_rc 0
-	ac_says "says it repaired the tree" 'repaired .* it was undone'
-	ac_says "says it took the series off" 'took the series off'
-	ac_same "the tree's files are exactly as before the series" "$pristine" "$(ac_files "$AC_T")"
+	ac_tree plain all || return
+	ac_killed rm 3 '*/osc_procfs/*' "$AC_UNDO" --reverse "$AC_T" || return
+	ac_expect "the kill came after the first files were removed" [ ! -e "$AC_T/samples/osc_procfs/Kconfig" ]
+	ac_repairs 'run \(taking off the series\) was stopped part way' 'repaired .* it was undone' \
+		'took the series off' "$AC_PRISTINE" --reverse "$AC_T"
 }
 
 ac_case_plain_leftovers_without_journal() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" && ac_do "a stray .osc-orig" cp -p "$AC_T/samples/Kconfig" "$AC_T/samples/Kconfig.osc-orig" || return
+	ac_tree plain && ac_do "a stray .osc-orig" cp -p "$AC_T/samples/Kconfig" "$AC_T/samples/Kconfig.osc-orig" || return
 	ac_refused 1 'holds samples/Kconfig\.osc-orig' 'keep the one you want' "$AC_T"
 }
 
+# an undo directory that lists a path outside the series
 ac_case_plain_foreign_journal() {
-	AC_T=$AC_DIR/linux
-	ac_do "mini tree" ac_mini "$AC_T" || return
-	printf 'mod ../../etc/passwd\n' >"$AC_T/$AC_JOURNAL"
-	ac_refused 1 'not this series. journal' 'Repair .* by hand' "$AC_T"
+	ac_tree plain && ac_do "a foreign undo directory" mkdir -p "$AC_T/$AC_UNDO/orig" || return
+	printf 'apply\n' >"$AC_T/$AC_UNDO/what"
+	printf '../../etc/passwd\n' >"$AC_T/$AC_UNDO/new"
+	ac_refused 1 'not this series. undo directory' 'Repair .* by hand' "$AC_T"
 }
+
+# The series restructured (ac_use_series): squashed into one patch, or cut
+# into one patch per file. Each of those patches applies to a pristine tree
+# as it is, so a trial that takes the series off first must not mistake it
+# for applied (GNU patch --batch -R applies such a patch forward).
+
+# ac_restructured SHAPE KIND: on a pristine KIND tree, the series as SHAPE:
+# --reverse finds nothing to take off; apply.sh applies it, then finds it
+# applied; --reverse takes it off
+ac_restructured() {
+	ac_use_series "$1" && ac_tree "$2" || return
+	ac_nothing_to_do 'not applied; nothing to do' --reverse "$AC_T"
+	ac_applies "$AC_T"
+	ac_reverses "$AC_PRISTINE" "$AC_T"
+}
+
+# ac_restructured_applied SHAPE KIND: a KIND tree with the series as SHAPE
+# applied by patch or git am: apply.sh finds it already applied
+ac_restructured_applied() {
+	ac_use_series "$1" && ac_tree "$2" all || return
+	ac_nothing_to_do 'already applied' "$AC_T"
+}
+
+ac_case_one_patch_plain() { ac_restructured one plain; }
+ac_case_one_patch_git() { ac_restructured one git; }
+ac_case_one_patch_plain_applied() { ac_restructured_applied one plain; }
+ac_case_one_patch_git_applied() { ac_restructured_applied one git; }
+ac_case_per_file_plain() { ac_restructured per-file plain; }
+ac_case_per_file_git() { ac_restructured per-file git; }
+ac_case_per_file_plain_applied() { ac_restructured_applied per-file plain; }
+ac_case_per_file_git_applied() { ac_restructured_applied per-file git; }
 
 AC_LIST=(no_argument unknown_option nonexistent_path a_file not_a_kernel_tree
 	plain_path_with_spaces git_path_with_spaces
@@ -992,14 +984,17 @@ AC_LIST=(no_argument unknown_option nonexistent_path a_file not_a_kernel_tree
 	plain_sigkill_while_renaming plain_sigkill_while_cleaning_up
 	plain_reverse git_reverse git_reverse_not_on_top git_reverse_uncommitted_change plain_reverse_not_applied
 	git_reverse_not_applied plain_reverse_partly_applied plain_reverse_sigterm plain_reverse_sigkill
-	plain_leftovers_without_journal plain_foreign_journal)
+	plain_leftovers_without_journal plain_foreign_journal
+	one_patch_plain one_patch_git one_patch_plain_applied one_patch_git_applied
+	per_file_plain per_file_git per_file_plain_applied per_file_git_applied)
 
 # --- the stage -------------------------------------------------------------
 
 # ac_begin NAME: a new case, in a directory of its own
 ac_begin() {
 	AC_NEXT=$((AC_NEXT + 1))
-	AC_CASE=$1 AC_DIR=$AC_WORK/$(printf '%02d' "$AC_NEXT")-$1 AC_T='' AC_PATH=$PATH AC_MOUNTS=()
+	AC_CASE=$1 AC_DIR=$AC_WORK/$(printf '%02d' "$AC_NEXT")-$1 AC_T='' AC_PATH=$PATH AC_MOUNTS=() AC_PRISTINE=''
+	AC_TOP=$OSC_TOP AC_PATCHES=("${AC_BASE_PATCHES[@]}") AC_SUBJECTS=("${AC_BASE_SUBJECTS[@]}")
 	AC_CWD=$AC_DIR
 	AC_FAILED0=$FAILED
 	mkdir -p "$AC_DIR"
@@ -1029,19 +1024,57 @@ ac_mounted_under() {
 
 # ac_prepare: the mini tree, the series and its subjects
 ac_prepare() {
-	local line
 	AC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/osc-apply-cases.XXXXXX") || return 1
 	AC_MINI=$AC_WORK/mini
 	mkdir -p "$AC_MINI"
 	git --git-dir="$PGIT" archive pristine "${AC_MINI_PATHS[@]}" | tar -C "$AC_MINI" -xf - || return 1
 	AC_LINE=${SRC_LINE:-$OSC_BASE_LINE}
 	[[ $(make -s -C "$AC_MINI" kernelversion) == "$AC_LINE".* ]] || return 1
-	AC_SUBJECTS=()
-	mapfile -t AC_PATCHES < <(series_patches "$(line_series "$AC_LINE")")
-	for line in "${AC_PATCHES[@]}"; do
-		AC_SUBJECTS+=("$(git mailinfo /dev/null /dev/null <"$line" | sed -n 's/^Subject: //p')")
-	done
+	ac_read_series "$(line_series "$AC_LINE")"
+	AC_BASE_PATCHES=("${AC_PATCHES[@]}") AC_BASE_SUBJECTS=("${AC_SUBJECTS[@]}")
 	((${#AC_PATCHES[@]} > 2))
+}
+
+# ac_read_series DIR: AC_PATCHES, the series in DIR, and AC_SUBJECTS, their
+# subjects as git am records them
+ac_read_series() {
+	local p
+	mapfile -t AC_PATCHES < <(series_patches "$1")
+	AC_SUBJECTS=()
+	for p in "${AC_PATCHES[@]}"; do
+		AC_SUBJECTS+=("$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Subject: //p')")
+	done
+}
+
+# ac_use_series SHAPE: the case runs AC_WORK/top-SHAPE's apply.sh and series
+# (made by the first case that asks for it)
+ac_use_series() {
+	AC_TOP=$AC_WORK/top-$1
+	[[ -d $AC_TOP ]] || ac_do "the series restructured ($1)" ac_restructure "$1" "$AC_TOP" ||
+		{ rm -rf "$AC_TOP" "$AC_WORK/restructure-$1"; return 1; }
+	ac_read_series "$AC_TOP/${OSC_LINE_DIR[$AC_LINE]}"
+}
+
+# ac_restructure SHAPE TOP: at TOP, a copy of apply.sh and kernel-lines, and
+# as this line's series the real one made over with git (never committed):
+# squashed into one patch (SHAPE one) or cut into one patch per file it
+# touches (per-file)
+ac_restructure() {
+	local top=$2 g=$AC_WORK/restructure-$1 dir f files=() n=0
+	dir=$top/${OSC_LINE_DIR[$AC_LINE]}
+	mkdir -p "$dir/patches" && cp "$OSC_TOP/apply.sh" "$OSC_TOP/kernel-lines" "$top/" &&
+		ac_mini "$g" && ac_gitify "$g" && ac_g "$g" am -q "${AC_BASE_PATCHES[@]}" &&
+		ac_g "$g" reset -q --soft "HEAD~${#AC_BASE_PATCHES[@]}" || return 1
+	if [[ $1 == one ]]; then
+		files=(.)
+	else
+		mapfile -t files < <(ac_g "$g" diff --cached --name-only)
+	fi
+	for f in "${files[@]}"; do
+		ac_g "$g" commit -q -m "osc_procfs: the series' changes to ${f/#./every file}" -- "$f" || return 1
+		n=$((n + 1))
+	done
+	ac_g "$g" format-patch -q -o "$dir/patches" "HEAD~$n" && (cd "$dir/patches" && ls) >"$dir/series"
 }
 
 ac_cleanup() {
