@@ -22,7 +22,7 @@ set -euo pipefail
 # Debian-kernel stages. same_code compares what the lines applied.
 BASE_STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
 	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n menuconfig
-	build_debug_m boot_debug_m build_debug_y boot_debug_y
+	build_debug_m boot_debug_m
 	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y
 	build_sig_m boot_sig_m)
 LINE_STAGES=(source apply_plain apply_git apply_cases export build_m boot_m build_y boot_y)
@@ -282,11 +282,6 @@ stage_build_debug_m() {
 	expect "build the guest's stress helper (tests/guest/osc_stress.c)" build_guest_tools
 }
 
-stage_build_debug_y() {
-	needs apply_git build_m || return 1
-	expect "build the debug kernel with the options =y" build_mode debug-y
-}
-
 # debug_boot MODE CPUS NAME [CMDLINE]: boot the debug kernel, run its
 # scenario; the console log is OUT/boot-debug-NAME.log
 debug_boot() {
@@ -304,11 +299,6 @@ stage_boot_debug_m() {
 	needs build_debug_m || return 1
 	debug_boot m 2 m-stress "OSC_PHASE=stress OSC_CYCLES=${OSC_CYCLES:-200}"
 	debug_boot m 1 m-faults OSC_PHASE=faults
-}
-
-stage_boot_debug_y() {
-	needs build_debug_y || return 1
-	debug_boot y 2 y
 }
 
 # same_code: the new files are byte for byte the same on every line
