@@ -541,10 +541,10 @@ matrix_table() {
 	local cell k a m
 	((${#CELLS[@]})) || return 0
 	say "matrix (build and boot times in seconds; a boot includes its guest checks):"
-	printf '  %-12s %-7s %-30s %-6s %7s %7s\n' kernel arch mode result build boot
+	printf '  %-12s %-7s %-34s %-6s %7s %7s\n' kernel arch mode result build boot
 	for cell in "${CELLS[@]}"; do
 		IFS='|' read -r k a m <<<"$cell"
-		printf '  %-12s %-7s %-30s %-6s %7s %7s\n' "$k" "$a" "$m" \
+		printf '  %-12s %-7s %-34s %-6s %7s %7s\n' "$k" "$a" "$m" \
 			"$( ((CELL_OK[$cell])) && echo pass || echo FAIL)" "${CELL_BUILD[$cell]:--}" "${CELL_BOOT[$cell]:--}"
 	done
 }
