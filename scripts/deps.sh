@@ -13,9 +13,9 @@
 #
 # A kernel line whose Debian suite is not this machine's release (7.3 is
 # in trixie-backports) is fetched with apt-get download through a private
-# sources list and state directory in the cache, on the mirror this
-# machine's apt already uses, and unpacked there with dpkg -x: the
-# machine's apt configuration is never changed.
+# sources list and state directory (a temporary one), on the mirror this
+# machine's apt already uses, and unpacked into the cache with dpkg -x:
+# the machine's apt configuration is never changed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -46,7 +46,7 @@ parse_args() {
 	done
 	[[ -n ${OSC_LINE_DIR[$LINE]:-} ]] || die "--line $LINE: not a line of kernel-lines (${OSC_LINES[*]})"
 	DEST=$(line_series "$LINE")
-	DEST=${DEST%/.}
+	DEST=${DEST%/}
 	COVER=$DEST/patches/0000-cover-letter.patch
 	(($# == 1 || $# == 2)) || usage
 	TREE=$1 BASE=${2:-}
@@ -119,9 +119,9 @@ write_series() {
 line_opt() { [[ $LINE == "$OSC_BASE_LINE" ]] || printf -- '--line %s ' "$LINE"; }
 # dest_name: DEST's patches and series, as a reader finds them here
 dest_name() {
-	local rel=${DEST#"$OSC_TOP"}
-	rel=${rel#/}
-	printf '%spatches/ and %sseries' "${rel:+$rel/}" "${rel:+$rel/}"
+	local rel
+	rel=$(line_series_rel "$LINE")
+	printf '%spatches/ and %sseries' "$rel" "$rel"
 }
 
 compare() {

@@ -233,8 +233,8 @@ configure() {
 }
 
 # untaken_values LOG FRAGMENT...: fails when merge_config.sh's LOG says a
-# value one of our fragments asks for was not taken ("Value requested",
-# or "WARNING: Value requested" since 6.15). A value only the kernel's
+# value one of our fragments asks for was not taken ("Value requested";
+# 7.3's merge_config.sh prefixes it "WARNING: "). A value only the kernel's
 # own fragments ask for (tiny.config's LD_DEAD_CODE_DATA_ELIMINATION,
 # which 7.3's x86 no longer offers) is reported and let pass.
 untaken_values() {

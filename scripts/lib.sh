@@ -53,8 +53,11 @@ line_tarball() {
 		printf '%s/debian/%s/usr/src/linux-source-%s.tar.xz' "$OSC_CACHE" "$(line_pkg "$1")" "$1"
 	fi
 }
-# line_series LINE: the directory holding LINE's series and patches/
-line_series() { printf '%s/%s' "$OSC_TOP" "${OSC_LINE_DIR[$1]}"; }
+# line_series_rel LINE: the directory of LINE's series and patches/,
+# relative to the top ("" for the base line, "backports/6.12/"), as
+# apply.sh names it; line_series LINE: the same, absolute
+line_series_rel() { [[ ${OSC_LINE_DIR[$1]} == . ]] || printf '%s/' "${OSC_LINE_DIR[$1]%/}"; }
+line_series() { printf '%s/%s' "$OSC_TOP" "$(line_series_rel "$1")"; }
 
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }

@@ -168,10 +168,7 @@ stage_export() {
 cur_line() { echo "${SRC_LINE:-$OSC_BASE_LINE}"; }
 line_version() { make -s -C "$PLAIN" kernelversion; }
 # series_dir_name: the line's patches, as apply.sh names them
-series_dir_name() {
-	local d=${OSC_LINE_DIR[$(cur_line)]}
-	[[ $d == . ]] && echo patches/ || echo "$d/patches/"
-}
+series_dir_name() { echo "$(line_series_rel "$(cur_line)")patches/"; }
 
 stage_build_m() {
 	needs apply_git || return 1
