@@ -49,18 +49,20 @@ unpack_source() {
 }
 
 record_pristine() {
-	rm -rf "$PGIT"
-	pgit init -q
-	pgit add -f -A .
-	env "${PRISTINE_ENV[@]}" git --git-dir="$PGIT" --work-tree="$PLAIN" \
-		commit -q -m "Linux $(make -s -C "$PLAIN" kernelversion) from $(basename "$KERNEL_SRC")"
-	pgit tag pristine
+	local version
+	version=$(make -s -C "$PLAIN" kernelversion) || return 1
+	rm -rf "$PGIT" &&
+		pgit init -q &&
+		pgit add -f -A . &&
+		env "${PRISTINE_ENV[@]}" git --git-dir="$PGIT" --work-tree="$PLAIN" \
+			commit -q -m "Linux $version from $(basename "$KERNEL_SRC")" &&
+		pgit tag pristine
 }
 
 clone_git_tree() {
-	rm -rf "$GTREE"
-	git clone -q "$PGIT" "$GTREE"
-	git -C "$GTREE" checkout -q -B osc-procfs pristine
+	rm -rf "$GTREE" &&
+		git clone -q "$PGIT" "$GTREE" &&
+		git -C "$GTREE" checkout -q -B osc-procfs pristine
 }
 
 # prepare_source: unpack KERNEL_SRC into the cache once, with its pristine
@@ -84,19 +86,17 @@ prepare_source() {
 
 # reset_plain / reset_git: back to the pristine tree, nothing else touched
 reset_plain() {
-	pgit reset -q --hard pristine
-	pgit clean -q -fdx
+	pgit reset -q --hard pristine && pgit clean -q -fdx
 }
 
 reset_git() {
-	[[ ! -d $GTREE/.git/rebase-apply ]] || git -C "$GTREE" am --abort
-	git -C "$GTREE" checkout -q -f -B osc-procfs pristine
-	git -C "$GTREE" clean -q -fdx
+	if [[ -d $GTREE/.git/rebase-apply ]]; then git -C "$GTREE" am --abort || return 1; fi
+	git -C "$GTREE" checkout -q -f -B osc-procfs pristine && git -C "$GTREE" clean -q -fdx
 }
 
 # apply_series_git: the series as commits on the git checkout
 apply_series_git() {
-	reset_git
+	reset_git || return 1
 	"$OSC_TOP/apply.sh" "$GTREE" >"$OUT/apply-git.log" ||
 		{ cat "$OUT/apply-git.log"; return 1; }
 	say "   $(git -C "$GTREE" rev-list --count pristine..HEAD) commits on top of pristine"
@@ -133,13 +133,7 @@ on_line() {
 # with a variant of the kernel, built in an object directory of its own
 # ($BUILD-FLAVOUR), since each of them changes most object files:
 #   debug    configs/debug.config: KASAN, lockdep, kmemleak, failslab...
-#   arm64    arm64 instead of x86_64 (cross-built, booted on QEMU's
-#            virt), at HZ=100 (configs/hz-100.config)
-#   sig      configs/module-sig.config: only modules signed with the
-#            test's key load; at HZ=1000 (configs/hz-1000.config)
-# The two tick rates other than the default 250 ride on the arm64 and
-# signed-modules kernels, which are built anyway: a kernel of their own
-# each would cost two more cold builds and prove nothing more.
+#   arm64    arm64 instead of x86_64 (cross-built, booted on QEMU's virt)
 mode_flavour() { [[ $1 != *-* ]] || echo "${1%-*}"; }
 mode_opt() { echo "${1##*-}"; }
 mode_arch() { if [[ $1 == arm64-* ]]; then echo arm64; else echo x86_64; fi; }
@@ -148,6 +142,33 @@ mode_build_dir() {
 	local flavour
 	flavour=$(mode_flavour "$1")
 	echo "$BUILD${flavour:+-$flavour}"
+}
+
+# mode_signed MODE: MODE's kernel checks module signatures
+# (configs/module-sig.config, the test's key built in): the base line's
+# plain x86_64 kernels (=m, =y, =n), as distribution kernels do. The
+# signed-modules cell boots the =m one with module.sig_enforce=1, so it
+# needs no kernel of its own.
+mode_signed() {
+	[[ -z $(mode_flavour "$1") && ${SRC_LINE:-$OSC_BASE_LINE} == "$OSC_BASE_LINE" ]]
+}
+
+# mode_hz MODE: the tick rate MODE's kernel is built with. Besides the
+# default of 250 (the debug kernel, the backport lines), the two other
+# common rates ride on kernels that are built anyway: the arm64 ones run
+# at 100 (configs/hz-100.config), the base line's plain x86_64 ones at
+# 1000 (configs/hz-1000.config). Kernels of their own would cost two
+# more cold builds and prove nothing more.
+mode_hz() {
+	local flavour
+	flavour=$(mode_flavour "$1")
+	if [[ $flavour == arm64 ]]; then
+		echo 100
+	elif [[ $flavour != debug && ${SRC_LINE:-$OSC_BASE_LINE} == "$OSC_BASE_LINE" ]]; then
+		echo 1000
+	else
+		echo 250
+	fi
 }
 
 # arch_make_args ARCH: what make needs to build for ARCH on this x86_64 host
@@ -167,24 +188,22 @@ arch_image() {
 # this order (kernel/configs/tiny.config asks for an xz-compressed image,
 # which arm64 does not build: its base fragment says what it keeps of it)
 mode_fragments() {
-	local arch
+	local arch hz
 	arch=$(mode_arch "$1")
+	hz=$(mode_hz "$1")
 	echo kernel/configs/tiny-base.config
 	[[ $arch == arm64 ]] || echo kernel/configs/tiny.config
 	echo "$OSC_TOP/configs/qemu-$arch.config"
 	echo "$OSC_TOP/configs/osc-procfs-$(mode_opt "$1").config"
-	case $(mode_flavour "$1") in
-	debug) echo "$OSC_TOP/configs/debug.config" ;;
-	arm64) echo "$OSC_TOP/configs/hz-100.config" ;;
-	sig)
+	[[ $hz == 250 ]] || echo "$OSC_TOP/configs/hz-$hz.config"
+	[[ $(mode_flavour "$1") != debug ]] || echo "$OSC_TOP/configs/debug.config"
+	if mode_signed "$1"; then
 		echo "$OSC_TOP/configs/module-sig.config"
-		echo "$OSC_TOP/configs/hz-1000.config"
 		echo "$OUT/sig-key/key.config"
-		;;
-	esac
+	fi
 }
 
-# make_sig_keys: the signed-modules run's keys, made once with openssl as
+# make_sig_keys: the keys of the kernels that check signatures, made once with openssl as
 # the kernel's certs/Makefile makes its own: signing_key.pem, built into
 # the kernel (CONFIG_MODULE_SIG_KEY), and other_key.pem, a key the kernel
 # does not know (a MOK key that was never enrolled)
@@ -223,7 +242,7 @@ configure() {
 	local mode=$1 log=$OUT/config-$1.log dir frags make_args
 	dir=$(mode_build_dir "$mode")
 	read -ra make_args <<<"$(arch_make_args "$(mode_arch "$mode")")"
-	[[ $(mode_flavour "$mode") != sig ]] || make_sig_keys || return 1
+	! mode_signed "$mode" || make_sig_keys || return 1
 	mapfile -t frags < <(mode_fragments "$mode")
 	mkdir -p "$dir"
 	(cd "$GTREE" && env "${make_args[@]}" scripts/kconfig/merge_config.sh -n -O "$dir" \
@@ -257,12 +276,14 @@ untaken_values() {
 	return "$bad"
 }
 
-# build_kernel DIR [MAKE ARGS...]: build with the object directory DIR
+# build_kernel DIR [MAKE ARGS...]: build with the object directory DIR;
+# the log is BUILD_LOG (build_mode sets one per mode), or OUT/build.log
 build_kernel() {
-	local dir=$1 log=$OUT/build.log
+	local dir=$1 log=${BUILD_LOG:-$OUT/build.log}
 	shift
 	if ! make -C "$GTREE" O="$dir" -j"$OSC_JOBS" -s "$@" >"$log" 2>&1; then
 		tail -n 30 "$log"
+		warn "   the build failed; its whole log: $log"
 		return 1
 	fi
 }
@@ -270,15 +291,28 @@ build_kernel() {
 # build_mode MODE: configure and build; keep the image, vmlinux, .config
 # and the modules in OUT/MODE
 build_mode() {
-	local mode=$1 dir arch make_args
+	local mode=$1 dir arch make_args BUILD_LOG=$OUT/build-$1.log
 	dir=$(mode_build_dir "$mode")
 	arch=$(mode_arch "$mode")
 	read -ra make_args <<<"$(arch_make_args "$arch")"
 	configure "$mode" && build_kernel "$dir" "${make_args[@]}" all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
 	cp "$dir/$(arch_image "$arch")" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/" || return 1
-	find "$dir/samples/osc_procfs" "$dir/samples/kmemleak" -name '*.ko' \
-		-exec cp {} "$OUT/$mode/" \; 2>/dev/null || true
+	[[ $(mode_opt "$mode") == m ]] || return 0
+	copy_modules "$dir" "$OUT/$mode" || return 1
+	! mode_signed "$mode" || sign_modules "$mode"
+}
+
+# copy_modules DIR DEST: the modules built under DIR's samples/osc_procfs
+# and, in a debug kernel, samples/kmemleak (the kmemleak-test control).
+# Only for the options =m: a .ko an earlier =m build left in the object
+# directory is not the =y or =n kernel's.
+copy_modules() {
+	local d
+	for d in osc_procfs kmemleak; do
+		[[ -d $1/samples/$d ]] || continue
+		find "$1/samples/$d" -name '*.ko' -exec cp -t "$2/" {} + || return 1
+	done
 }
 
 # sign_modules MODE: sign OUT/MODE's modules as a student would sign
@@ -291,8 +325,8 @@ sign_modules() {
 	for m in "$dir"/osc_*.ko; do
 		[[ $m == *.unsigned.ko || $m == *.otherkey.ko ]] && continue
 		base=${m%.ko}
-		cp "$m" "$base.unsigned.ko"
-		"$sign" sha256 "$keys/other_key.pem" "$keys/other_key.pem" "$m" "$base.otherkey.ko" &&
+		cp "$m" "$base.unsigned.ko" &&
+			"$sign" sha256 "$keys/other_key.pem" "$keys/other_key.pem" "$m" "$base.otherkey.ko" &&
 			"$sign" sha256 "$keys/signing_key.pem" "$keys/signing_key.pem" "$m" || return 1
 	done
 }

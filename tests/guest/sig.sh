@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest scenario: a kernel with CONFIG_MODULE_SIG_FORCE=y (what Secure
-# Boot's lockdown does to a distribution kernel). In /lib/modules/osc:
+# Guest scenario: the =m kernel, which checks module signatures against
+# the test's key (CONFIG_MODULE_SIG), booted with module.sig_enforce=1,
+# which is what Secure Boot's lockdown does to a distribution kernel. In
+# /lib/modules/osc:
 #   NAME.unsigned.ko  as the build made it
 #   NAME.otherkey.ko  signed with a key the kernel does not trust
 #   NAME.ko           signed with scripts/sign-file and the key built in
