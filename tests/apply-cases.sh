@@ -336,7 +336,7 @@ ac_applies() {
 
 # ac_other_branches CURRENT: every branch but CURRENT, with its commit
 ac_other_branches() {
-	git -C "$AC_T" for-each-ref --format='%(refname) %(objectname)' refs/heads | grep -v "^$1 " || true
+	git -C "$AC_T" for-each-ref --format='%(refname) %(objectname)' refs/heads | awk -v cur="$1" '$1 != cur'
 }
 
 # ac_git_applied OLD_HEAD ON OTHERS: the series is the last commits on
@@ -1079,13 +1079,17 @@ ac_restructure() {
 
 ac_cleanup() {
 	local m
-	while IFS= read -r m; do umount -l "$m" || true; done < <(findmnt -rn -o TARGET | grep -F "$AC_WORK/" | sort -r)
+	while IFS= read -r m; do umount -l "$m" || warn "cannot unmount $m"; done < <(findmnt -rn -o TARGET | awk -v w="$AC_WORK/" 'index($0, w) == 1' | sort -r)
 	ac_mounted_under "$AC_WORK" || rm -rf "$AC_WORK"
 }
 
 stage_apply_cases() {
 	needs source || return 1
-	local c mask
+	local c mask rc
+	if ((EUID != 0)); then
+		skip "apply cases: ${#AC_LIST[@]} cases not run: they mount tmpfs file systems (full, out of inodes, read-only), which needs root; run the tests as root"
+		return 0
+	fi
 	mask=$(umask)
 	umask 022
 	AC_CASES=0 AC_NEXT=0 AC_BROKEN=()
@@ -1097,7 +1101,9 @@ stage_apply_cases() {
 	fi
 	for c in "${AC_LIST[@]}"; do
 		ac_begin "$c"
-		"ac_case_$c" || true
+		rc=0
+		"ac_case_$c" || rc=$?
+		((rc == 0 || FAILED > AC_FAILED0)) || ac_bad "the case ended with status $rc without a failed check"
 		ac_end
 	done
 	ac_cleanup

@@ -15,16 +15,19 @@ set -euo pipefail
 . "$OSC_TOP/scripts/kernel.sh"
 # shellcheck source=tests/apply-cases.sh
 . "$OSC_TOP/tests/apply-cases.sh"
+# shellcheck source=tests/mutations.sh
+. "$OSC_TOP/tests/mutations.sh"
 
 # The base line (the first of kernel-lines) gets every stage; each
 # backport line the stages of LINE_STAGES, named with its line as a
 # suffix (build_m_6_12: build_m on 6.12); the distro line also the
-# Debian-kernel stages. same_code compares what the lines applied.
+# Debian-kernel stages. same_code compares what the lines applied;
+# mutations (tests/mutations.sh) breaks things on purpose and expects the
+# suite to catch each.
 BASE_STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
-	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n menuconfig
+	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n build_sig_m boot_sig_m menuconfig
 	build_debug_m boot_debug_m
-	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y
-	build_sig_m boot_sig_m)
+	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y)
 LINE_STAGES=(source apply_plain apply_git apply_cases export build_m boot_m build_y boot_y)
 DISTRO_STAGES=(build_distro boot_distro)
 STAGES=("${BASE_STAGES[@]}")
@@ -32,12 +35,17 @@ for _l in "${OSC_LINES[@]:1}"; do
 	for _s in "${LINE_STAGES[@]}"; do STAGES+=("${_s}_${_l//./_}"); done
 	[[ $_l != "$OSC_DISTRO_LINE" ]] || STAGES+=("${DISTRO_STAGES[@]}")
 done
-STAGES+=(same_code)
+STAGES+=(same_code mutations)
 unset _l _s
 # SUFFIX: while a stage runs on a backport line, that line's suffix
 # (_6_12), which needs adds to the stage names it checks
 SUFFIX=''
-PASSED=0 FAILED=0
+PASSED=0 FAILED=0 SKIPPED=0
+# RESULTS: the file where a stage's checks are tallied ("ok" or "FAIL" a
+# line): a stage runs in a subshell of its own, see run_stage
+RESULTS=''
+# STAGE: the stage running; LAST_RESULT: its last check's result (ok, FAIL)
+STAGE='' LAST_RESULT=''
 declare -A STAGE_OK=()
 # The matrix: each build_X/boot_X stage pair is one cell, kernel x arch x
 # mode; its result and times are printed in a table at the end.
@@ -45,13 +53,22 @@ declare -A CELL_OK=() CELL_BUILD=() CELL_BOOT=()
 CELLS=()
 
 pass() {
-	PASSED=$((PASSED + 1))
+	PASSED=$((PASSED + 1)) LAST_RESULT=ok
+	echo ok >>"$RESULTS"
 	say "  ok   $*"
 }
 
 fail() {
-	FAILED=$((FAILED + 1))
+	FAILED=$((FAILED + 1)) LAST_RESULT=FAIL
+	echo FAIL >>"$RESULTS"
 	say "  FAIL $*"
+}
+
+# skip WHAT: checks that could not run here, said so, counted apart (not
+# as passed, not as failed)
+skip() {
+	echo SKIP >>"$RESULTS"
+	say "  SKIP $*"
 }
 
 # expect WHAT CMD...: one check; returns CMD's success or failure
@@ -102,11 +119,12 @@ stage_source() { expect "the Linux $(cur_line) source in the cache: $KERNEL_SRC"
 
 stage_checkpatch() {
 	needs source || return 1
-	local p out
+	local p out rc
 	for p in "$OSC_TOP"/patches/0*.patch; do
 		[[ $p == */0000-cover-letter.patch ]] && continue
-		out=$(cd "$PLAIN" && { PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict "$p" 2>&1 || true; })
-		if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+		rc=0
+		out=$(cd "$PLAIN" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict "$p" 2>&1) || rc=$?
+		if ((rc == 0)) && grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
 			pass "checkpatch --strict: ${p##*/}"
 		else
 			say "$out"
@@ -172,7 +190,8 @@ series_dir_name() { echo "$(line_series_rel "$(cur_line)")patches/"; }
 
 stage_build_m() {
 	needs apply_git || return 1
-	expect "build with the options =m (bzImage and 4 modules)" build_mode m
+	expect "build with the options =m (bzImage and 4 modules)" build_mode m || return 1
+	built_at_hz m
 	expect "build the selftest, statically linked" build_selftest
 }
 
@@ -246,7 +265,7 @@ not_grep() { ! grep -av '^CHECK \|^  | ' "$2" | grep -E "$1"; }
 boot_scenario() {
 	local mode=$1 log=$OUT/boot-$1.log
 	if ! boot_mode "$mode" "$OSC_TOP/tests/guest/$2.sh" "$log"; then
-		fail "boot the $mode kernel and run tests/guest/$2.sh"
+		fail "boot the $mode kernel and run tests/guest/$2.sh (console log: $log)"
 		return 1
 	fi
 	guest_checks "$log"
@@ -266,7 +285,7 @@ ran_line() {
 }
 
 stage_boot_m() { boot_stage m; }
-stage_build_y() { needs apply_git && expect "build with the options =y" build_mode y; }
+stage_build_y() { needs apply_git && expect "build with the options =y" build_mode y && built_at_hz y; }
 stage_boot_y() { boot_stage y; }
 stage_build_n() { needs apply_git && expect "build with the options =n" build_mode n; }
 stage_boot_n() { boot_stage n; }
@@ -285,16 +304,16 @@ debug_boot() {
 	local mode=$1 cpus=$2 cmdline=${4:-} log=$OUT/boot-debug-$3.log
 	if ! boot_mode "debug-$mode" "$OSC_TOP/tests/guest/debug-$mode.sh" "$log" "$cmdline" \
 		--smp "$cpus" --timeout 1800; then
-		fail "boot the debug =$mode kernel ($cpus CPUs, $cmdline) and run tests/guest/debug-$mode.sh"
+		fail "boot the debug =$mode kernel ($cpus CPUs, $cmdline) and run tests/guest/debug-$mode.sh (console log: $log)"
 		return 1
 	fi
 	guest_checks "$log" debug
-	grep -a -E '^(debug run|osc_|reader |kmemleak|log: )' "$log" | tr -d '\r' | sed 's/^/       /' || true
+	tr -d '\r' <"$log" | sed -n -E '/^(debug run|osc_|reader |kmemleak|log: )/s/^/       /p'
 }
 
 stage_boot_debug_m() {
 	needs build_debug_m || return 1
-	debug_boot m 2 m-stress "OSC_PHASE=stress OSC_CYCLES=${OSC_CYCLES:-200}"
+	debug_boot m 2 m-stress "OSC_PHASE=stress OSC_CYCLES=${OSC_CYCLES:-50}"
 	debug_boot m 1 m-faults OSC_PHASE=faults
 }
 
@@ -326,7 +345,7 @@ same_dirs() {
 stage_build_arm64_m() {
 	needs apply_git || return 1
 	expect "cross-build for arm64 with the options =m" build_mode arm64-m || return 1
-	built_at_hz arm64-m 100
+	built_at_hz arm64-m
 	expect "cross-build the selftest for arm64, statically linked" build_selftest arm64
 	expect "the arm64 selftest is a static aarch64 executable" \
 		grep -q 'ARM aarch64.*statically linked' <(file -L "$(selftest_dir arm64)/osc_procfs_test")
@@ -334,7 +353,7 @@ stage_build_arm64_m() {
 stage_build_arm64_y() {
 	needs build_arm64_m || return 1
 	expect "cross-build for arm64 with the options =y" build_mode arm64-y || return 1
-	built_at_hz arm64-y 100
+	built_at_hz arm64-y
 }
 stage_boot_arm64_m() { needs build_arm64_m && arm64_boot m; }
 stage_boot_arm64_y() { needs build_arm64_y && arm64_boot y; }
@@ -345,28 +364,42 @@ arm64_boot() {
 		has_all "$OUT/boot-arm64-$1.log" "Machine model: linux,dummy-virt" "ttyAMA0" "is a PL011"
 }
 
-# built_at_hz MODE HZ: MODE's kernel runs at HZ; the guest is told its
-# HZ, and osc_simple's log and the selftest's /proc/jiffies rate must
-# match it (the arm64 cells run at 100, the signed-modules one at 1000)
-built_at_hz() { expect "the kernel was built with CONFIG_HZ=$2" [ "$(config_hz "$1")" == "$2" ]; }
+# built_at_hz MODE: MODE's kernel runs at the rate mode_hz gives it; the
+# guest is told its HZ, and osc_simple's log and the selftest's
+# /proc/jiffies rate must match it
+built_at_hz() {
+	local hz
+	hz=$(mode_hz "$1")
+	expect "the kernel was built with CONFIG_HZ=$hz" [ "$(config_hz "$1")" == "$hz" ]
+}
 
-# Signed modules: MODULE_SIG_FORCE, a key of the test's built in
+# Signed modules: the =m kernel checks signatures against a key of the
+# test's (mode_signed); build_mode m signed its modules with
+# scripts/sign-file and kept an unsigned copy and one signed with a key
+# the kernel does not know. Booted with module.sig_enforce=1, as Secure
+# Boot's lockdown does, only the signed ones may load.
 stage_build_sig_m() {
 	local m
-	needs apply_git build_m || return 1
-	expect "build with CONFIG_MODULE_SIG_FORCE=y and the test's key, the options =m" build_mode sig-m || return 1
-	built_at_hz sig-m 1000
-	expect "the .config enforces signatures and names the test's key" \
-		has_all "$OUT/sig-m/.config" CONFIG_MODULE_SIG_FORCE=y "CONFIG_MODULE_SIG_KEY=\"$OUT/sig-key/signing_key.pem\""
-	expect "sign the modules with scripts/sign-file (and a copy with a key the kernel does not know)" \
-		sign_modules sig-m || return 1
-	for m in "$OUT"/sig-m/osc_*.unsigned.ko; do
+	needs build_m || return 1
+	expect "the =m kernel checks signatures with the test's key built in" \
+		has_all "$OUT/m/.config" CONFIG_MODULE_SIG=y "CONFIG_MODULE_SIG_KEY=\"$OUT/sig-key/signing_key.pem\""
+	for m in "$OUT"/m/osc_*.unsigned.ko; do
 		m=${m%.unsigned.ko}
 		expect "${m##*/}.ko carries a signature, ${m##*/}.unsigned.ko does not" \
 			signed_as_named "$m"
 	done
+	expect "four modules, each signed, unsigned and signed with the other key" \
+		[ "$(find "$OUT/m" -name 'osc_*.ko' | wc -l)" == 12 ]
 }
-stage_boot_sig_m() { needs build_sig_m && boot_scenario sig-m sig; }
+stage_boot_sig_m() {
+	local log=$OUT/boot-sig-m.log
+	needs build_sig_m || return 1
+	if ! boot_mode m "$OSC_TOP/tests/guest/sig.sh" "$log" module.sig_enforce=1; then
+		fail "boot the =m kernel with module.sig_enforce=1 and run tests/guest/sig.sh (console log: $log)"
+		return 1
+	fi
+	guest_checks "$log"
+}
 
 # has_signature KO: KO ends with the module signature's marker
 has_signature() { tail -c 28 "$1" | grep -aqx '~Module signature appended~'; }
@@ -514,10 +547,10 @@ cell_of() {
 		k=$l v=${v%_"${l//./_}"}
 	done
 	case $v in
-	m | y | n) echo "$k|x86_64|=$v" ;;
+	m | y | n) echo "$k|x86_64|=$v, HZ=$(SRC_LINE=$k mode_hz "$v")" ;;
 	debug_?) echo "$k|x86_64|debug =${v#debug_}" ;;
-	arm64_?) echo "$k|arm64|=${v#arm64_}, HZ=100" ;;
-	sig_?) echo "$k|x86_64|signatures enforced, =${v#sig_}, HZ=1000" ;;
+	arm64_?) echo "$k|arm64|=${v#arm64_}, HZ=$(mode_hz "arm64-${v#arm64_}")" ;;
+	sig_?) echo "$k|x86_64|=${v#sig_}, module.sig_enforce=1" ;;
 	oot) echo "$k|x86_64|out of tree, its build dir" ;;
 	distro) echo "Debian $OSC_DISTRO_LINE|x86_64|out of tree, Debian's kernel" ;;
 	esac
@@ -565,15 +598,56 @@ run_one() {
 	fi
 }
 
+# stage_error STATUS COMMAND FILE LINE: the ERR trap of a stage. A check
+# that failed (fail was just called) returns 1 on purpose: its caller
+# goes on or gives up as it sees fit. Any other command that fails where
+# nothing tests its status is an error: the stage ends there, with it.
+stage_error() {
+	[[ $LAST_RESULT != FAIL ]] || return 0
+	warn "  error: '$2' exited $1 (${3#"$OSC_TOP"/}, line $4); stage '$STAGE' ends here"
+	exit "$1"
+}
+
+# stage_body STAGE: run STAGE with the ERR trap in every function it calls
+stage_body() {
+	STAGE=$1 LAST_RESULT=''
+	set -E
+	trap 'stage_error $? "$BASH_COMMAND" "${BASH_SOURCE[0]}" "$LINENO"' ERR
+	run_one "$1"
+}
+
+# run_stage STAGE: run STAGE in a subshell, so that an error or a die ends
+# the stage and not the suite; its checks are counted from RESULTS. The stage fails when one of its checks failed, or
+# when it ended with a non-zero status: a stage that gives up without
+# calling fail, or hits an error, is a failure of its own.
 run_stage() {
-	local s=$1 t0 f0=$FAILED t
+	local s=$1 t0 t rc n_ok n_fail n_skip
 	t0=$(now_s)
 	say "== $s"
-	run_one "$s" || true
-	((FAILED == f0)) && STAGE_OK[$s]=1 || STAGE_OK[$s]=0
+	: >"$RESULTS"
+	set +e
+	(stage_body "$s")
+	rc=$?
+	set -e
+	read -r n_ok n_fail n_skip < <(awk '/^ok$/ { o++ } /^FAIL$/ { f++ } /^SKIP$/ { s++ }
+		END { print o + 0, f + 0, s + 0 }' "$RESULTS")
+	PASSED=$((PASSED + n_ok)) FAILED=$((FAILED + n_fail)) SKIPPED=$((SKIPPED + n_skip))
+	if ((rc != 0 && n_fail == 0)); then
+		RESULTS=/dev/null fail "stage '$s' ended with status $rc without a failed check (an error above, or a step that gave up)"
+	elif ((rc != 0)); then
+		say "  (stage '$s' ended with status $rc)"
+	fi
+	STAGE_OK[$s]=$((rc == 0 && n_fail == 0))
 	t=$(elapsed "$t0")
 	note_cell "$s" "$t" "${STAGE_OK[$s]}"
-	say "== $s: $t s"
+	say "== $s: $t s$( ((STAGE_OK[$s])) || echo ", FAILED")"
+}
+
+# failed_stages: name the stages that failed, if any
+failed_stages() {
+	local s bad=()
+	for s in "${STAGES[@]}"; do ((STAGE_OK[$s])) || bad+=("$s"); done
+	((${#bad[@]} == 0)) || say "failed stages: ${bad[*]}"
 }
 
 main() {
@@ -582,12 +656,16 @@ main() {
 	(($#)) && STAGES=("$@")
 	set_paths
 	mkdir -p "$OUT"
+	RESULTS=$OUT/stage-results.$$
 	for s in "${STAGES[@]}"; do
 		declare -F "stage_$s" >/dev/null || stage_line "$s" >/dev/null || die "no stage '$s'; stages: ${STAGES[*]}"
 	done
 	for s in "${STAGES[@]}"; do run_stage "$s"; done
+	rm -f "$RESULTS"
 	matrix_table
+	failed_stages
 	say "total: $(elapsed "$t0") s"
+	((SKIPPED == 0)) || say "$SKIPPED skipped (see the SKIP lines: not run here, not counted as passed)"
 	say "$PASSED passed, $FAILED failed"
 	((FAILED == 0))
 }

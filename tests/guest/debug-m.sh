@@ -13,7 +13,7 @@
 . /lib.sh
 
 PHASE=${OSC_PHASE:-stress}
-CYCLES=${OSC_CYCLES:-200}
+CYCLES=${OSC_CYCLES:-50}
 READERS=8
 FS=/sys/kernel/debug/failslab
 KMEMLEAK=/sys/kernel/debug/kmemleak

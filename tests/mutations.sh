@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# The test suite tested: the stage mutations of tests/run.sh, which
+# sources this file (it uses run.sh's expect, pass and fail).
+#
+# Each mutation breaks one thing the suite must catch, runs the stage
+# that checks it in a child tests/run.sh (under this run's cache lock),
+# and expects that child to fail: a non-zero exit, the stage named in its
+# "failed stages:" line, and a closing "N passed, M failed" with M > 0.
+# What is broken lives in a copy of the checkout (a config fragment, a
+# guest scenario, a stage of tests/run.sh) or in the cache's git checkout
+# of the base line (the series' Kconfig, a module's source), put back when
+# the mutation ends. A control run of the unbroken copy must pass.
+
+MU_COPY=''
+
+# mu_copy: a fresh copy of the checkout, without .git, in MU_COPY
+mu_copy() {
+	rm -rf "$MU_COPY" && mkdir -p "$MU_COPY" &&
+		tar -C "$OSC_TOP" --exclude=./.git -cf - . | tar -C "$MU_COPY" -xf -
+}
+
+# mu_child STAGE: run the copy's tests/run.sh STAGE; its output in
+# MU_COPY.log, its exit status returned
+mu_child() {
+	local rc=0
+	"$MU_COPY/tests/run.sh" "$1" >"$MU_COPY.log" 2>&1 || rc=$?
+	return "$rc"
+}
+
+# mu_red STAGE: the child run of STAGE failed, and says so where it must
+mu_red() {
+	local rc=0
+	mu_child "$1" || rc=$?
+	if ((rc != 0)) && grep -qx "failed stages: $1" "$MU_COPY.log" &&
+		tail -n 1 "$MU_COPY.log" | grep -qE '^[0-9]+ passed, [1-9][0-9]* failed$'; then
+		return 0
+	fi
+	say "       the child run (exit $rc) ended:"
+	tail -n 15 "$MU_COPY.log" | sed 's/^/       | /'
+	return 1
+}
+
+# mu_says TEXT: the last child run's output holds TEXT
+mu_says() { grep -qF -- "$1" "$MU_COPY.log" || { tail -n 15 "$MU_COPY.log" | sed 's/^/       | /'; return 1; }; }
+
+# mu_sed FILE SCRIPT: edit the copy's FILE with sed SCRIPT; fails unless
+# the edit changed it
+mu_sed() {
+	local f=$MU_COPY/$1 before
+	before=$(sha1sum "$f")
+	sed -i "$2" "$f" && [[ $(sha1sum "$f") != "$before" ]]
+}
+
+# mu_gtree_clean: the cache's git checkout has nothing uncommitted (so
+# that putting it back loses nothing)
+mu_gtree_clean() { [[ -z $(git -C "$GTREE" status --porcelain) ]]; }
+
+# mu_gtree_restore: put back what a mutation changed in the git checkout
+mu_gtree_restore() { git -C "$GTREE" checkout -q -- samples/osc_procfs; }
+
+stage_mutations() {
+	needs build_m || return 1
+	MU_COPY=$OUT/mutations/osc-procfs
+	expect "copy the checkout to $MU_COPY" mu_copy || return 1
+	expect "control: the unbroken copy passes the stage 'source'" mu_child source
+
+	mu_copy
+	mu_sed tests/run.sh '/^stage_source() {/s/{ /{ return 1; /'
+	expect "a stage that returns 1 without a failed check fails, and is named" mu_red source
+	expect "  ... the child says it ended with status 1 without a failed check" \
+		mu_says "stage 'source' ended with status 1 without a failed check"
+
+	mu_copy
+	mu_sed tests/run.sh '/^stage_source() {/s/{ /{ false; /'
+	expect "a stage that hits an error (a failing command outside a check) fails, and is named" mu_red source
+	expect "  ... the child names the command that failed" mu_says "error: 'false' exited 1"
+
+	mu_copy
+	mu_sed tests/guest/boot-m.sh 's/gcd(3300, 24) = 12/gcd(3300, 24) = 13/'
+	expect "a guest check that fails (boot-m.sh expects gcd = 13) turns boot_m red" mu_red boot_m
+
+	mu_copy
+	mu_sed configs/osc-procfs-m.config 's/^CONFIG_SAMPLE_OSC_HELLO=m$/CONFIG_SAMPLE_OSC_HELLO=q/'
+	expect "a broken config fragment (CONFIG_SAMPLE_OSC_HELLO=q) turns build_m red" mu_red build_m
+
+	mu_copy
+	expect "the cache's git checkout is clean before it is mutated" mu_gtree_clean || return 1
+	trap mu_gtree_restore EXIT
+	sed -i '/^config SAMPLE_OSC_JIFFIES$/,/^$/d' "$GTREE/samples/osc_procfs/Kconfig"
+	expect "a module removed from the Kconfig (SAMPLE_OSC_JIFFIES) turns build_m red" mu_red build_m
+	mu_gtree_restore
+
+	printf '\nthis is not C\n' >>"$GTREE/samples/osc_procfs/osc_seconds.c"
+	expect "a build that fails half way (osc_seconds.c does not compile) turns build_m red" mu_red build_m
+	expect "  ... the child shows the compiler's error" mu_says "osc_seconds.c"
+	mu_gtree_restore
+	expect "the git checkout is as the series left it" mu_gtree_clean
+}
