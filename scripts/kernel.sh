@@ -252,8 +252,10 @@ configure() {
 }
 
 # untaken_values LOG FRAGMENT...: fails when merge_config.sh's LOG says a
-# value one of our fragments asks for was not taken ("Value requested";
-# 7.3's merge_config.sh prefixes it "WARNING: "). A value only the kernel's
+# value one of our fragments asks for was not taken: "Value requested for
+# CONFIG_X not in final .config" (7.3 prefixes it "WARNING: " and says it
+# only when CONFIG_X is missing) or, from 7.3 on, "WARNING: CONFIG_X
+# differs:" when the final value is another (an invalid one asked for). A value only the kernel's
 # own fragments ask for (tiny.config's LD_DEAD_CODE_DATA_ELIMINATION,
 # which 7.3's x86 no longer offers) is reported and let pass.
 untaken_values() {
@@ -267,12 +269,13 @@ untaken_values() {
 		done
 		if [[ -n $ours ]]; then
 			warn "   ${ours#"$OSC_TOP"/} asks for $sym, which the kernel did not take:"
-			grep -A2 "Value requested for $sym " "$log" >&2
+			grep -A2 -E "(Value requested for $sym |$sym differs:)" "$log" >&2
 			bad=1
 		else
 			say "   note: the kernel's own fragments ask for $sym, which this configuration does not offer"
 		fi
-	done < <(sed -n 's/^\(WARNING: \)\{0,1\}Value requested for \(CONFIG_[A-Za-z0-9_]*\) .*/\2/p' "$log")
+	done < <(sed -n -e 's/^\(WARNING: \)\{0,1\}Value requested for \(CONFIG_[A-Za-z0-9_]*\) .*/\2/p' \
+		-e 's/^WARNING: \(CONFIG_[A-Za-z0-9_]*\) differs:$/\1/p' "$log")
 	return "$bad"
 }
 
