@@ -11,6 +11,8 @@
 # whose backport it writes (backports/LINE/patches/ and
 # backports/LINE/series, each patch's subject tagged [PATCH LINE n/m], as
 # stable backports are posted). KERNEL_DIR is a git tree of that line.
+# The base series is posted as version VERSION ([PATCH v2 n/m]), and also
+# gives Kconfig.snippet, a copy of the samples/osc_procfs/Kconfig it adds.
 #
 # The series is the run of commits on top of HEAD whose subjects start
 # with "samples: osc_procfs:" or "selftests: osc_procfs:"; BASE names the
@@ -24,6 +26,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SUBJECT_RE='^(samples|selftests): osc_procfs: '
+# the version of the base series as posted: v2 answers v1's review
+VERSION=2
 CHECK=0 TREE='' BASE='' OUT='' LINE=$OSC_BASE_LINE DEST='' COVER=''
 
 usage() {
@@ -67,7 +71,11 @@ find_base() {
 
 format_patches() {
 	local date name email prefix=PATCH
-	[[ $LINE == "$OSC_BASE_LINE" ]] || prefix="PATCH $LINE"
+	if [[ $LINE == "$OSC_BASE_LINE" ]]; then
+		((VERSION < 2)) || prefix="PATCH v$VERSION"
+	else
+		prefix="PATCH $LINE"
+	fi
 	date=$(git -C "$TREE" log -1 --format=%aD HEAD)
 	name=$(git -C "$TREE" log -1 --format=%an HEAD)
 	email=$(git -C "$TREE" log -1 --format=%ae HEAD)
@@ -115,18 +123,31 @@ write_series() {
 	} >"$OUT/series"
 }
 
+# write_snippet: the base series' samples/osc_procfs/Kconfig, as
+# Kconfig.snippet (what apply.sh's users paste when they add it by hand)
+write_snippet() {
+	[[ $LINE == "$OSC_BASE_LINE" ]] || return 0
+	git -C "$TREE" show HEAD:samples/osc_procfs/Kconfig >"$OUT/Kconfig.snippet" ||
+		die "HEAD of $TREE has no samples/osc_procfs/Kconfig"
+}
+
 # line_opt: the --line option that names LINE, for messages
 line_opt() { [[ $LINE == "$OSC_BASE_LINE" ]] || printf -- '--line %s ' "$LINE"; }
 # dest_name: DEST's patches and series, as a reader finds them here
 dest_name() {
 	local rel
 	rel=$(line_series_rel "$LINE")
-	printf '%spatches/ and %sseries' "$rel" "$rel"
+	if [[ $LINE == "$OSC_BASE_LINE" ]]; then
+		printf 'patches/, series and Kconfig.snippet'
+	else
+		printf '%spatches/ and %sseries' "$rel" "$rel"
+	fi
 }
 
 compare() {
-	if diff -ru "$DEST/patches" "$OUT" --exclude=series >&2 &&
-		diff -u "$DEST/series" "$OUT/series" >&2; then
+	if diff -ru "$DEST/patches" "$OUT" --exclude=series --exclude=Kconfig.snippet >&2 &&
+		diff -u "$DEST/series" "$OUT/series" >&2 &&
+		{ [[ ! -f $OUT/Kconfig.snippet ]] || diff -u "$OSC_TOP/Kconfig.snippet" "$OUT/Kconfig.snippet" >&2; }; then
 		say "$(dest_name) match the export of $TREE ($BASE..HEAD)"
 	else
 		die "$(dest_name) differ from the export of $TREE (diff above); run: scripts/export.sh $(line_opt)$TREE"
@@ -138,6 +159,7 @@ install_export() {
 	rm -f "$DEST"/patches/*.patch
 	mv "$OUT"/*.patch "$DEST/patches/"
 	mv "$OUT/series" "$DEST/series"
+	[[ ! -f $OUT/Kconfig.snippet ]] || mv "$OUT/Kconfig.snippet" "$OSC_TOP/Kconfig.snippet"
 	say "exported $(grep -c "^[^#]" "$DEST/series") patches and a cover letter to $DEST/patches/"
 	say "next: review with 'git diff' here, then run 'make check'"
 }
@@ -150,6 +172,7 @@ main() {
 	format_patches
 	fill_cover
 	write_series
+	write_snippet
 	if ((CHECK)); then
 		compare
 	else

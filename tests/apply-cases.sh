@@ -690,12 +690,12 @@ ac_case_git_already_applied() {
 }
 
 ac_case_plain_partly_applied() {
-	ac_tree plain 2 || return
+	ac_tree plain "$(ac_part)" || return
 	ac_refused 1 'found: samples/osc_procfs/osc_simple\.c' 'undo that first' "$AC_T"
 }
 
 ac_case_git_partly_applied() {
-	ac_tree git 2 || return
+	ac_tree git "$(ac_part)" || return
 	ac_refused 1 'found: samples/osc_procfs/osc_simple\.c' 'undo that first' "$AC_T"
 }
 
@@ -815,9 +815,11 @@ ac_case_plain_ctrl_c_while_renaming() {
 	ac_interrupted_restores INT group 130 mv 10 '*' "$AC_T"
 }
 
-# Ctrl-C while git am is on the third patch (a post-applypatch hook waits)
+# Ctrl-C while git am is part way, after the first half of the series (a
+# post-applypatch hook waits)
 ac_case_git_ctrl_c_during_am() {
-	local hook
+	local hook part
+	part=$(ac_part)
 	ac_tree git || return
 	mkdir -p "$AC_DIR/wrap"
 	hook=$AC_T/.git/hooks/post-applypatch
@@ -826,15 +828,15 @@ ac_case_git_ctrl_c_during_am() {
 		n=0
 		[[ ! -e $AC_DIR/wrap/count ]] || read -r n <$AC_DIR/wrap/count
 		echo \$((n + 1)) >$AC_DIR/wrap/count
-		((n + 1 == 3)) || exit 0
+		((n + 1 == $part)) || exit 0
 		echo \$\$ >$AC_DIR/wrap/at
 		while [[ ! -e $AC_DIR/wrap/go ]]; do sleep 0.05; done
 	EOF
 	chmod +x "$hook"
 	ac_check_run 0 "$AC_T"
 	ac_start "$AC_T"
-	ac_wait_stop && ac_expect "git am was part way when interrupted (3 commits made)" \
-		[ "$(git -C "$AC_T" rev-list --count HEAD)" == 4 ]
+	ac_wait_stop && ac_expect "git am was part way when interrupted ($part of ${#AC_PATCHES[@]} commits made)" \
+		[ "$(git -C "$AC_T" rev-list --count HEAD)" == $((part + 1)) ]
 	ac_interrupt INT group || return
 	ac_rc 130
 	ac_says "says it was interrupted and git am aborted" 'interrupted \(SIGINT\); git am was aborted; .* is as it was'
@@ -907,7 +909,7 @@ ac_case_git_reverse_not_applied() {
 }
 
 ac_case_plain_reverse_partly_applied() {
-	ac_tree plain 2 || return
+	ac_tree plain "$(ac_part)" || return
 	ac_refused 1 'found: samples/osc_procfs/osc_simple\.c' 'undo that first' --reverse "$AC_T"
 }
 
@@ -1032,8 +1034,11 @@ ac_prepare() {
 	[[ $(make -s -C "$AC_MINI" kernelversion) == "$AC_LINE".* ]] || return 1
 	ac_read_series "$(line_series "$AC_LINE")"
 	AC_BASE_PATCHES=("${AC_PATCHES[@]}") AC_BASE_SUBJECTS=("${AC_SUBJECTS[@]}")
-	((${#AC_PATCHES[@]} > 2))
+	((${#AC_PATCHES[@]} > 1)) || { warn "the cases need a series of two patches or more, to apply part of it"; return 1; }
 }
+
+# ac_part: how many patches a partly applied series has: the first half
+ac_part() { echo $((${#AC_BASE_PATCHES[@]} / 2)); }
 
 # ac_read_series DIR: AC_PATCHES, the series in DIR, and AC_SUBJECTS, their
 # subjects as git am records them
