@@ -6,12 +6,15 @@
 #   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
 #           --scenario tests/guest/boot-m.sh --log out.log \
 #           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
-#           [--append ARGS] [--smp CPUS] [--timeout SECONDS] [--icount]
-#           [--arch x86_64|arm64] [--busybox PATH] [--memory MiB]
+#           [--tree HOSTDIR:GUESTDIR]... [--append ARGS] [--smp CPUS]
+#           [--timeout SECONDS] [--icount] [--arch x86_64|arm64]
+#           [--busybox PATH] [--memory MiB]
 #
 # x86_64 boots on qemu-system-x86_64 -M pc (console ttyS0), arm64 on
 # qemu-system-aarch64 -M virt (console ttyAMA0). --busybox is the guest's
 # static busybox (by default the host's, which suits an x86_64 guest).
+# --tree copies a host directory, whole, to GUESTDIR (an installed
+# kselftest, or modules_install's /lib/modules).
 #
 # --icount runs the guest with -icount shift=0: guest time then counts
 # instructions (1 ns each), so timings repeat from run to run.
@@ -23,11 +26,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
-MODULES=() BINS=() SMP=1 ICOUNT=()
+MODULES=() BINS=() TREES=() SMP=1 ICOUNT=()
 TIMEOUT=300 ARCH=x86_64 BUSYBOX='' MEMORY=512
 
 usage() {
-	sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '/^#   boot.sh/,/^# Exits/p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -41,6 +44,7 @@ parse_args() {
 		--selftest) SELFTEST=$2 ;;
 		--module) MODULES+=("$2") ;;
 		--bin) BINS+=("$2") ;;
+		--tree) TREES+=("$2") ;;
 		--smp) SMP=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
 		--icount) ICOUNT=(-icount shift=0) && shift && continue ;;
@@ -54,6 +58,29 @@ parse_args() {
 	done
 	[[ -n $KERNEL && -n $CPIO_TOOL && -n $SCENARIO && -n $LOG ]] || usage
 	[[ $ARCH == x86_64 || $ARCH == arm64 ]] || die "--arch $ARCH: x86_64 or arm64"
+	local t
+	for t in "${TREES[@]}"; do
+		[[ $t == ?*:/?* && -d ${t%%:*} ]] || die "--tree $t: HOSTDIR:GUESTDIR, HOSTDIR a directory, GUESTDIR absolute"
+	done
+}
+
+# tree_list HOSTDIR GUESTDIR: gen_init_cpio lines that copy HOSTDIR to
+# GUESTDIR, keeping modes and symbolic links; GUESTDIR's own parents
+# below / are made too (a directory listed twice is made once)
+tree_list() {
+	local host=$1 guest=$2 d='' part rel type mode target
+	for part in ${guest//\// }; do
+		d+=/$part
+		echo "dir $d 0755 0 0"
+	done
+	(cd "$host" && find . -mindepth 1 -printf '%y %m %P %l\n' | LC_ALL=C sort -k3) |
+		while read -r type mode rel target; do
+			case $type in
+			d) echo "dir $guest/$rel $mode 0 0" ;;
+			f) echo "file $guest/$rel $host/$rel $mode 0 0" ;;
+			l) echo "slink $guest/$rel $target 0777 0 0" ;;
+			esac
+		done
 }
 
 # cpio_list: the initramfs, in gen_init_cpio's list format (no root needed
@@ -84,6 +111,9 @@ cpio_list() {
 	done
 	for m in "${BINS[@]}"; do
 		echo "file /bin/$(basename "$m") $m 0755 0 0"
+	done
+	for m in "${TREES[@]}"; do
+		tree_list "${m%%:*}" "${m#*:}"
 	done
 }
 

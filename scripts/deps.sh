@@ -25,7 +25,7 @@ PACKAGES=(
 	cpio kmod xz-utils git patch
 	qemu-system-x86 busybox-static
 	sparse python3-ply python3-git
-	tmux shellcheck
+	tmux shellcheck rsync
 )
 # OSC_DISTRO_HEADERS (lib.sh): Debian's headers for its own kernel;
 # they pull in the kernel image itself, /boot/vmlinuz-*

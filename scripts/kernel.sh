@@ -134,6 +134,7 @@ on_line() {
 # ($BUILD-FLAVOUR), since each of them changes most object files:
 #   debug    configs/debug.config: KASAN, lockdep, kmemleak, failslab...
 #   arm64    arm64 instead of x86_64 (cross-built, booted on QEMU's virt)
+#   trace    configs/ftrace.config: the function graph tracer (make bench)
 mode_flavour() { [[ $1 != *-* ]] || echo "${1%-*}"; }
 mode_opt() { echo "${1##*-}"; }
 mode_arch() { if [[ $1 == arm64-* ]]; then echo arm64; else echo x86_64; fi; }
@@ -196,7 +197,10 @@ mode_fragments() {
 	echo "$OSC_TOP/configs/qemu-$arch.config"
 	echo "$OSC_TOP/configs/osc-procfs-$(mode_opt "$1").config"
 	[[ $hz == 250 ]] || echo "$OSC_TOP/configs/hz-$hz.config"
-	[[ $(mode_flavour "$1") != debug ]] || echo "$OSC_TOP/configs/debug.config"
+	case $(mode_flavour "$1") in
+	debug) echo "$OSC_TOP/configs/debug.config" ;;
+	trace) echo "$OSC_TOP/configs/ftrace.config" ;;
+	esac
 	if mode_signed "$1"; then
 		echo "$OSC_TOP/configs/module-sig.config"
 		echo "$OUT/sig-key/key.config"
@@ -303,7 +307,27 @@ build_mode() {
 	cp "$dir/$(arch_image "$arch")" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/" || return 1
 	[[ $(mode_opt "$mode") == m ]] || return 0
 	copy_modules "$dir" "$OUT/$mode" || return 1
-	! mode_signed "$mode" || sign_modules "$mode"
+	! mode_signed "$mode" || sign_modules "$mode" || return 1
+	[[ $mode != m ]] || install_modules "$dir" "$OUT/$mode/root"
+}
+
+# install_modules DIR ROOT: make modules_install from object directory DIR
+# into ROOT/lib/modules/RELEASE, with depmod's tables, as a distribution
+# installs them (signed, where the kernel checks signatures)
+install_modules() {
+	rm -rf "$2" && build_kernel "$1" INSTALL_MOD_PATH="$2" modules_install
+}
+
+# install_kselftest: the selftest as a kernel CI installs it, with
+# "make -C tools/testing/selftests TARGETS=osc_procfs install", into
+# OUT/kselftest (run_kselftest.sh and the test; statically linked for the
+# initramfs; objects in OUT/kselftest-build, not in the tree)
+install_kselftest() {
+	local log=$OUT/kselftest-install.log
+	rm -rf "$OUT/kselftest" "$OUT/kselftest-build"
+	make -C "$GTREE/tools/testing/selftests" TARGETS=osc_procfs LDFLAGS=-static \
+		BUILD="$OUT/kselftest-build" INSTALL_PATH="$OUT/kselftest" install >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; return 1; }
 }
 
 # copy_modules DIR DEST: the modules built under DIR's samples/osc_procfs

@@ -20,19 +20,20 @@ mu_copy() {
 		tar -C "$OSC_TOP" --exclude=./.git -cf - . | tar -C "$MU_COPY" -xf -
 }
 
-# mu_child STAGE: run the copy's tests/run.sh STAGE; its output in
+# mu_child STAGE...: run the copy's tests/run.sh STAGE...; its output in
 # MU_COPY.log, its exit status returned
 mu_child() {
 	local rc=0
-	"$MU_COPY/tests/run.sh" "$1" >"$MU_COPY.log" 2>&1 || rc=$?
+	"$MU_COPY/tests/run.sh" "$@" >"$MU_COPY.log" 2>&1 || rc=$?
 	return "$rc"
 }
 
-# mu_red STAGE: the child run of STAGE failed, and says so where it must
+# mu_red [STAGE...] STAGE: the child run of the stages failed, and says
+# so where it must: the last stage, and only it, is named as failed
 mu_red() {
-	local rc=0
-	mu_child "$1" || rc=$?
-	if ((rc != 0)) && grep -qx "failed stages: $1" "$MU_COPY.log" &&
+	local rc=0 last=${!#}
+	mu_child "$@" || rc=$?
+	if ((rc != 0)) && grep -qx "failed stages: $last" "$MU_COPY.log" &&
 		tail -n 1 "$MU_COPY.log" | grep -qE '^[0-9]+ passed, [1-9][0-9]* failed$'; then
 		return 0
 	fi
@@ -57,7 +58,7 @@ mu_sed() {
 mu_gtree_clean() { [[ -z $(git -C "$GTREE" status --porcelain) ]]; }
 
 # mu_gtree_restore: put back what a mutation changed in the git checkout
-mu_gtree_restore() { git -C "$GTREE" checkout -q -- samples/osc_procfs; }
+mu_gtree_restore() { git -C "$GTREE" checkout -q -- samples/osc_procfs tools/testing/selftests/osc_procfs; }
 
 stage_mutations() {
 	needs build_m || return 1
@@ -95,5 +96,13 @@ stage_mutations() {
 	expect "a build that fails half way (osc_seconds.c does not compile) turns build_m red" mu_red build_m
 	expect "  ... the child shows the compiler's error" mu_says "osc_seconds.c"
 	mu_gtree_restore
+
+	# shellcheck disable=SC2016 # $loaded is the script's text, for sed
+	sed -i 's/^for module in \$loaded; do$/for module in; do/' \
+		"$GTREE/tools/testing/selftests/osc_procfs/osc_procfs.sh"
+	expect "a selftest that leaves its modules loaded (osc_procfs.sh unloads nothing) turns kselftest_m red" \
+		mu_red build_m kselftest_m
+	mu_gtree_restore
 	expect "the git checkout is as the series left it" mu_gtree_clean
+	expect "the installed kselftest is the series' own again" install_kselftest
 }

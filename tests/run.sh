@@ -25,7 +25,7 @@ set -euo pipefail
 # mutations (tests/mutations.sh) breaks things on purpose and expects the
 # suite to catch each.
 BASE_STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
-	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n build_sig_m boot_sig_m menuconfig
+	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n kselftest_m kselftest_y kselftest_n build_sig_m boot_sig_m menuconfig
 	build_debug_m boot_debug_m
 	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y)
 LINE_STAGES=(source apply_plain apply_git apply_cases export build_m boot_m build_y boot_y)
@@ -44,8 +44,8 @@ PASSED=0 FAILED=0 SKIPPED=0
 # RESULTS: the file where a stage's checks are tallied ("ok" or "FAIL" a
 # line): a stage runs in a subshell of its own, see run_stage
 RESULTS=''
-# STAGE: the stage running; LAST_RESULT: its last check's result (ok, FAIL)
-STAGE='' LAST_RESULT=''
+# STAGE: the stage running; STAGE_F0: FAILED when it began
+STAGE='' STAGE_F0=0
 declare -A STAGE_OK=()
 # The matrix: each build_X/boot_X stage pair is one cell, kernel x arch x
 # mode; its result and times are printed in a table at the end.
@@ -53,13 +53,13 @@ declare -A CELL_OK=() CELL_BUILD=() CELL_BOOT=()
 CELLS=()
 
 pass() {
-	PASSED=$((PASSED + 1)) LAST_RESULT=ok
+	PASSED=$((PASSED + 1))
 	echo ok >>"$RESULTS"
 	say "  ok   $*"
 }
 
 fail() {
-	FAILED=$((FAILED + 1)) LAST_RESULT=FAIL
+	FAILED=$((FAILED + 1))
 	echo FAIL >>"$RESULTS"
 	say "  FAIL $*"
 }
@@ -180,6 +180,26 @@ stage_export() {
 	needs apply_git || return 1
 	expect "scripts/export.sh --line $(cur_line) reproduces $(series_dir_name) and its series byte for byte" \
 		"$OSC_TOP/scripts/export.sh" --check --line "$(cur_line)" "$GTREE"
+	expect "MAINTAINERS: our entry is where scripts/parse-maintainers.pl sorts it" maintainers_sorted
+}
+
+# section_neighbours FILE: our MAINTAINERS section's name, with the names
+# of the sections before and after it
+section_neighbours() {
+	awk 'prev == "" && /^[^ \t]/ && !/^[A-Z]:\t/ { print } { prev = $0 }' "$1" |
+		grep -x -B1 -A1 'OPERATING SYSTEM CONCEPTS PROCFS SAMPLES'
+}
+
+# maintainers_sorted: parse-maintainers.pl's sorted MAINTAINERS has our
+# entry between the same two sections as the tree's (the file as a whole
+# is not sorted upstream, so only the neighbours are compared)
+maintainers_sorted() {
+	local sorted=$OUT/MAINTAINERS.sorted mine theirs
+	(cd "$OUT" && perl "$GTREE/scripts/parse-maintainers.pl" --input="$GTREE/MAINTAINERS" --output="$sorted" \
+		--section="$OUT/MAINTAINERS.section") || return 1
+	mine=$(section_neighbours "$GTREE/MAINTAINERS") && theirs=$(section_neighbours "$sorted") || return 1
+	say "   $(tr '\n' '|' <<<"$mine")"
+	[[ $mine == "$theirs" && $(wc -l <<<"$mine") == 3 ]]
 }
 
 # module_names: our modules, from Kconfig.snippet's options
@@ -205,6 +225,19 @@ stage_build_m() {
 	expect "the four modules are built: $(module_names)" has_modules "$OUT/m"
 	built_at_hz m
 	expect "build the selftest, statically linked" build_selftest
+	expect "install the selftest as a CI does (make -C tools/testing/selftests TARGETS=osc_procfs install)" \
+		install_kselftest
+	expect "make modules_install put the four modules and modules.dep in $OUT/m/root" \
+		installed_modules "$OUT/m/root"
+}
+
+# installed_modules ROOT: modules_install put our modules under ROOT, and
+# depmod listed them
+installed_modules() {
+	local dir
+	dir=$(echo "$1"/lib/modules/*)
+	[[ -f $dir/modules.dep ]] && has_modules "$dir/kernel/samples/osc_procfs" &&
+		grep -q 'samples/osc_procfs/osc_hello.ko' "$dir/modules.dep"
 }
 
 # Build every prefix of the series: after each patch the tree must build
@@ -301,6 +334,25 @@ stage_build_y() { needs apply_git && expect "build with the options =y" build_mo
 stage_boot_y() { boot_stage y; }
 stage_build_n() { needs apply_git && expect "build with the options =n" build_mode n; }
 stage_boot_n() { boot_stage n; }
+
+# The selftest as a kernel CI runs it (tests/guest/kselftest.sh): the
+# installed kselftest's run_kselftest.sh, with the kernel's config in
+# /boot; on =m the modules installed in /lib/modules and not loaded
+kselftest_boot() {
+	local opt=$1 log=$OUT/boot-kselftest-$1.log boot=$OUT/kselftest-boot-$1 trees=()
+	rm -rf "$boot" && mkdir -p "$boot" && cp "$OUT/$opt/.config" "$boot/config-$(build_kver)" || return 1
+	trees=(--tree "$OUT/kselftest:/kselftest" --tree "$boot:/boot")
+	[[ $opt != m ]] || trees+=(--tree "$OUT/m/root/lib/modules:/lib/modules")
+	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$OUT/$opt/bzImage" --cpio-tool "$BUILD/usr/gen_init_cpio" \
+		--scenario "$OSC_TOP/tests/guest/kselftest.sh" --log "$log" --append "OSC_OPTIONS=$opt" "${trees[@]}"; then
+		fail "boot the =$opt kernel and run tests/guest/kselftest.sh (console log: $log)"
+		return 1
+	fi
+	guest_checks "$log"
+}
+stage_kselftest_m() { needs build_m && kselftest_boot m; }
+stage_kselftest_y() { needs build_m build_y && kselftest_boot y; }
+stage_kselftest_n() { needs build_m build_n && kselftest_boot n; }
 
 # The debug kernel (configs/debug.config): KASAN, lockdep, kmemleak,
 # debugobjects, failslab, panic on oops.
@@ -401,7 +453,9 @@ stage_build_sig_m() {
 			signed_as_named "$m"
 	done
 	expect "four modules, each signed, unsigned and signed with the other key" \
-		[ "$(find "$OUT/m" -name 'osc_*.ko' | wc -l)" == 12 ]
+		[ "$(find "$OUT/m" -maxdepth 1 -name 'osc_*.ko' | wc -l)" == 12 ]
+	expect "make modules_install signed what it installed (MODULE_SIG_ALL)" \
+		has_signature "$(echo "$OUT"/m/root/lib/modules/*/kernel/samples/osc_procfs/osc_hello.ko)"
 }
 stage_boot_sig_m() {
 	local log=$OUT/boot-sig-m.log
@@ -610,19 +664,20 @@ run_one() {
 	fi
 }
 
-# stage_error STATUS COMMAND FILE LINE: the ERR trap of a stage. A check
-# that failed (fail was just called) returns 1 on purpose: its caller
-# goes on or gives up as it sees fit. Any other command that fails where
-# nothing tests its status is an error: the stage ends there, with it.
+# stage_error STATUS COMMAND FILE LINE: the ERR trap of a stage. Once a
+# check of the stage has failed, the stage is failed, and what returns 1
+# because of it (the check, a helper that counted it, a "|| return 1")
+# goes on as its caller sees fit. Before that, any command that fails
+# where nothing tests its status is an error: the stage ends there.
 stage_error() {
-	[[ $LAST_RESULT != FAIL ]] || return 0
+	((FAILED == STAGE_F0)) || return 0
 	warn "  error: '$2' exited $1 (${3#"$OSC_TOP"/}, line $4); stage '$STAGE' ends here"
 	exit "$1"
 }
 
 # stage_body STAGE: run STAGE with the ERR trap in every function it calls
 stage_body() {
-	STAGE=$1 LAST_RESULT=''
+	STAGE=$1 STAGE_F0=$FAILED
 	set -E
 	trap 'stage_error $? "$BASH_COMMAND" "${BASH_SOURCE[0]}" "$LINENO"' ERR
 	run_one "$1"
