@@ -9,11 +9,18 @@
  * Prints, per file, the best round's nanoseconds per open-read-close (the
  * least disturbed round). Under qemu -icount shift=0 guest time counts
  * instructions, so the figures repeat from run to run.
+ *
+ *   readcost trace TRACEFS FILE
+ *
+ * Reads FILE once to warm the caches, then once more with the tracer of
+ * TRACEFS (the function graph tracer, set up by the caller) on for this
+ * process alone: the trace then holds one open-read-close of FILE.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,11 +45,54 @@ static int read_once(const char *path)
 	return 0;
 }
 
+/* write @text to the tracefs file @name under @tracefs */
+static int tracefs_write(const char *tracefs, const char *name, const char *text)
+{
+	char path[256];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, name);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int trace_once(const char *tracefs, const char *file)
+{
+	char pid[32], path[256];
+	int on;
+
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	snprintf(path, sizeof(path), "%s/tracing_on", tracefs);
+	if (tracefs_write(tracefs, "set_ftrace_pid", pid) || read_once(file))
+		return 1;
+	on = open(path, O_WRONLY);
+	if (on < 0)
+		return 1;
+	if (write(on, "1", 1) != 1)
+		return 1;
+	read_once(file);
+	if (write(on, "0", 1) != 1)
+		return 1;
+	close(on);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds, iters, nfiles, r, i, f;
 	double best[16], t0, ns;
 
+	if (argc == 4 && !strcmp(argv[1], "trace")) {
+		if (trace_once(argv[2], argv[3])) {
+			perror("readcost trace");
+			return 1;
+		}
+		return 0;
+	}
 	if (argc < 4 || argc - 3 > 16) {
 		fprintf(stderr, "usage: readcost ROUNDS ITERATIONS FILE...\n");
 		return 2;

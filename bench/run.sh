@@ -6,6 +6,9 @@
 #   bench/run.sh           size, boot cost, read cost, the one-module edit loop
 #   bench/run.sh --loops   also the cold and warm main job and tests, each in a
 #                          fresh cache of its own (about an hour on 2 cores)
+#   bench/run.sh --trace   also where one open-read-close goes: a =y kernel
+#                          with the function graph tracer (a build of its
+#                          own) counts the kernel functions each file runs
 #
 # Size comes from scripts/bloat-o-meter between vmlinux with our options
 # =n and =y, and from size(1) on each module. Boot and read costs come from
@@ -18,7 +21,7 @@ set -euo pipefail
 # shellcheck source=scripts/kernel.sh
 . "$OSC_TOP/scripts/kernel.sh"
 
-LOOPS=0
+LOOPS=0 TRACE=0
 
 build_all() {
 	prepare_source
@@ -42,8 +45,12 @@ size_table() {
 	size "$OUT/n/vmlinux" "$OUT/y/vmlinux" | sed 's/^/    /'
 	say
 	say "## Size of each module (=m)"
-	size "$OUT"/m/osc_*.ko | sed 's/^/    /'
-	say "    files: $(cd "$OUT/m" && stat -c '%n %s B' osc_*.ko | paste -sd, - | sed 's/,/, /g')"
+	local m mods=()
+	for m in "$OUT"/m/osc_*.ko; do
+		[[ ${m##*/} == *.*.ko ]] || mods+=("$m") # not the test's .unsigned/.otherkey copies
+	done
+	size "${mods[@]}" | sed 's/^/    /'
+	say "    files (signed): $(stat -c '%n %s B' "${mods[@]}" | sed 's|^.*/||' | paste -sd, - | sed 's/,/, /g')"
 }
 
 # guest_bench N: boot the =y kernel with initcall_debug under -icount
@@ -77,6 +84,7 @@ boot_and_read_tables() {
 # edit_loop: edit one module in the cache's tree, rebuild, boot, re-verify
 edit_loop() {
 	local f=$GTREE/samples/osc_procfs/osc_hello.c t0 verdict
+	build_mode m >/dev/null # the object directory as an =m edit loop has it
 	echo "/* bench: an edit */" >>"$f"
 	t0=$(now_s)
 	build_mode m >/dev/null
@@ -124,14 +132,36 @@ machine() {
 	say "kernel:  $(make -s -C "$GTREE" kernelversion) ($(basename "$KERNEL_SRC")), CONFIG_HZ=$(config_hz y)"
 }
 
+# trace_table: boot the tracing kernel once, print each file's count of
+# function calls and, against /proc/hello, the functions whose counts differ
+trace_table() {
+	local log=$OUT/bench-trace.log other
+	build_mode trace-y >/dev/null || die "cannot build the tracing kernel: see $OUT/build-trace-y.log"
+	"$OSC_TOP/scripts/boot.sh" --icount --timeout 900 --kernel "$OUT/trace-y/bzImage" \
+		--cpio-tool "$BUILD-trace/usr/gen_init_cpio" --scenario "$OSC_TOP/bench/guest-trace.sh" \
+		--log "$log" --bin "$OUT/bin/readcost" --append "loglevel=4" >/dev/null
+	say
+	say "## Kernel function calls in one open-read-close (function graph tracer, =y)"
+	tr -d '\r' <"$log" | awk '$1 == "trace" { n[$2] += $3 } END { for (f in n) printf "    %-18s %5d calls\n", f, n[f] }' | sort
+	for other in /proc/version /proc/filesystems; do
+		say "    calls that differ, /proc/hello | $other:"
+		tr -d '\r' <"$log" | awk -v a=/proc/hello -v b="$other" '
+			$1 == "trace" && $2 == a { x[$4] = $3; k[$4] = 1 }
+			$1 == "trace" && $2 == b { y[$4] = $3; k[$4] = 1 }
+			END { for (f in k) if (x[f] + 0 != y[f] + 0) printf "      %-36s %4d | %4d\n", f, x[f], y[f] }' | sort
+	done
+}
+
 main() {
 	[[ ${1:-} == --loops ]] && LOOPS=1
+	[[ ${1:-} == --trace ]] && TRACE=1
 	set_paths
 	with_lock build_all >/dev/null
 	machine
 	size_table
 	with_lock boot_and_read_tables
 	with_lock edit_loop
+	((TRACE == 0)) || with_lock trace_table
 	((LOOPS == 0)) || loops_table
 }
 
