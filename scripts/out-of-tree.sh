@@ -24,7 +24,18 @@ MARK=.osc-procfs-out-of-tree
 KDIR='' DEST=''
 
 usage() {
-	sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+	cat >&2 <<'EOT'
+usage: scripts/out-of-tree.sh [--kdir DIR] [DEST]
+
+Build the four modules out of tree, against the headers of the kernel you
+run (or any kernel's build directory), with no kernel source tree of your own.
+
+--kdir  the kernel's build directory; by default the running kernel's,
+        /lib/modules/$(uname -r)/build (on Debian and Ubuntu from the
+        linux-headers-$(uname -r) package)
+DEST    where the sources and modules go; by default ./osc_procfs-out-of-tree.
+        It must not exist, or be the DEST of an earlier run (it is redone).
+EOT
 	exit 2
 }
 
