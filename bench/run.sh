@@ -32,7 +32,7 @@ build_all() {
 	step "build =y" build_mode y
 	step "build the selftest" build_selftest
 	mkdir -p "$OUT/bin"
-	gcc -static -O2 -Wall -Werror -o "$OUT/bin/readcost" "$OSC_TOP/bench/readcost.c"
+	gcc -static -O2 -Wall -Werror -o "$OUT/bin/readcost" "$OSC_TOP/guest/readcost.c"
 }
 
 size_table() {
@@ -57,7 +57,7 @@ size_table() {
 guest_bench() {
 	local log=$OUT/bench-$1.log
 	"$OSC_TOP/scripts/boot.sh" --icount --timeout 900 --kernel "$OUT/y/bzImage" \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/bench/guest-read.sh" \
+		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/bench-read.sh" \
 		--log "$log" --bin "$OUT/bin/readcost" --append "initcall_debug loglevel=4" >/dev/null
 	grep -a '^bench: ' "$log" | tr -d '\r' | sed 's/^bench: //'
 }
@@ -88,9 +88,9 @@ edit_loop() {
 	echo "/* bench: an edit */" >>"$f"
 	t0=$(now_s)
 	build_mode m >/dev/null
-	if boot_mode m "$OSC_TOP/tests/guest/boot-m.sh" "$OUT/bench-edit.log" >/dev/null &&
-		! grep -aq '^CHECK FAIL' "$OUT/bench-edit.log"; then
-		verdict="all $(grep -ac '^CHECK ok' "$OUT/bench-edit.log") guest checks passed"
+	if boot_mode m "$OSC_TOP/guest/boot-m.sh" "$OUT/bench-edit.log" >/dev/null &&
+		! grep -aq '^not ok [0-9]' "$OUT/bench-edit.log"; then
+		verdict="all $(grep -ac '^ok [0-9]' "$OUT/bench-edit.log") guest checks passed"
 	else
 		verdict="FAILED: see $OUT/bench-edit.log"
 	fi
@@ -138,7 +138,7 @@ trace_table() {
 	local log=$OUT/bench-trace.log other
 	build_mode trace-y >/dev/null || die "cannot build the tracing kernel: see $OUT/build-trace-y.log"
 	"$OSC_TOP/scripts/boot.sh" --icount --timeout 900 --kernel "$OUT/trace-y/bzImage" \
-		--cpio-tool "$BUILD-trace/usr/gen_init_cpio" --scenario "$OSC_TOP/bench/guest-trace.sh" \
+		--cpio-tool "$BUILD-trace/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/bench-trace.sh" \
 		--log "$log" --bin "$OUT/bin/readcost" --append "loglevel=4" >/dev/null
 	say
 	say "## Kernel function calls in one open-read-close (function graph tracer, =y)"

@@ -4,22 +4,23 @@
 # guest scenario, and keep the serial console in a log.
 #
 #   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
-#           --scenario tests/guest/boot-m.sh --log out.log \
+#           --scenario guest/boot-m.sh --log out.log \
 #           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
 #           [--tree HOSTDIR:GUESTDIR]... [--append ARGS] [--smp CPUS]
-#           [--timeout SECONDS] [--icount] [--arch x86_64|arm64]
+#           [--timeout SECONDS] [--icount] [--arch ARCH]
 #           [--busybox PATH] [--memory MiB]
 #
-# x86_64 boots on qemu-system-x86_64 -M pc (console ttyS0), arm64 on
-# qemu-system-aarch64 -M virt (console ttyAMA0). --busybox is the guest's
-# static busybox (by default the host's, which suits an x86_64 guest).
+# Each arch boots on the QEMU machine, with the console, that its facts
+# in scripts/arch/ARCH say (x86_64: qemu-system-x86_64 -M pc, ttyS0).
+# --busybox is the guest's static busybox (by default the host's, which
+# suits an x86_64 guest).
 # --tree copies a host directory, whole, to GUESTDIR (an installed
 # kselftest, or modules_install's /lib/modules).
 #
 # --icount runs the guest with -icount shift=0: guest time then counts
 # instructions (1 ns each), so timings repeat from run to run.
 #
-# The guest's /init (scripts/guest/init) runs the scenario and powers off.
+# The guest's /init (guest/init) runs the scenario and powers off.
 # Exits 0 if the guest ran the scenario to its end.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -57,7 +58,7 @@ parse_args() {
 		shift 2
 	done
 	[[ -n $KERNEL && -n $CPIO_TOOL && -n $SCENARIO && -n $LOG ]] || usage
-	[[ $ARCH == x86_64 || $ARCH == arm64 ]] || die "--arch $ARCH: x86_64 or arm64"
+	[[ -f $OSC_TOP/scripts/arch/$ARCH ]] || die "--arch $ARCH: no facts for it in scripts/arch/"
 	local t
 	for t in "${TREES[@]}"; do
 		[[ $t == ?*:/?* && -d ${t%%:*} ]] || die "--tree $t: HOSTDIR:GUESTDIR, HOSTDIR a directory, GUESTDIR absolute"
@@ -100,9 +101,9 @@ cpio_list() {
 		dir /lib/modules 0755 0 0
 		dir /lib/modules/osc 0755 0 0
 		file /bin/busybox $busybox 0755 0 0
-		file /init $OSC_TOP/scripts/guest/init 0755 0 0
-		file /lib.sh $OSC_TOP/scripts/guest/lib.sh 0644 0 0
-		file /log-verdict.awk $OSC_TOP/scripts/guest/log-verdict.awk 0644 0 0
+		file /init $OSC_TOP/guest/init 0755 0 0
+		file /lib.sh $OSC_TOP/guest/lib.sh 0644 0 0
+		file /log-verdict.awk $OSC_TOP/guest/log-verdict.awk 0644 0 0
 		file /scenario $SCENARIO 0755 0 0
 	LIST
 	[[ -z $SELFTEST ]] || echo "file /bin/osc_procfs_test $SELFTEST 0755 0 0"
@@ -125,10 +126,8 @@ make_initramfs() {
 
 run_qemu() {
 	local cpio=$1 machine console
-	case $ARCH in
-	x86_64) machine=(qemu-system-x86_64 -M pc) console=ttyS0 ;;
-	arm64) machine=(qemu-system-aarch64 -M virt -cpu cortex-a57) console=ttyAMA0 ;;
-	esac
+	read -ra machine <<<"$(arch_fact "$ARCH" qemu)"
+	console=$(arch_fact "$ARCH" console)
 	timeout --foreground "$TIMEOUT" "${machine[@]}" \
 		"${ICOUNT[@]}" -m "$MEMORY" -smp "$SMP" -nodefaults -no-reboot -display none \
 		-serial stdio -monitor none \

@@ -26,7 +26,7 @@ main() {
 	step "build the kernel with our options =m (make O=$BUILD)" build_mode m
 	step "build the selftest" build_selftest
 	log=$OUT/demo.log
-	step "boot under qemu-system-x86_64 (TCG)" boot_mode m "$OSC_TOP/scripts/guest/demo.sh" "$log" loglevel=4
+	step "boot under qemu-system-x86_64 (TCG)" boot_mode m "$OSC_TOP/guest/demo.sh" "$log" loglevel=4
 	show_session "$log"
 	say
 	say "demo done in $(elapsed "$t0") s. The whole console log: $log"

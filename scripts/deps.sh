@@ -5,9 +5,9 @@
 #
 #   scripts/deps.sh            what make demo needs (the base kernel line)
 #   scripts/deps.sh --matrix   also what the test matrix needs: the other
-#                              kernel lines, the arm64 cross compiler, QEMU
-#                              for arm64 and its busybox, Debian's own
-#                              kernel with its headers, openssl, and a
+#                              kernel lines, each arch's cross compiler,
+#                              QEMU and busybox (scripts/arch/), Debian's own
+#                              kernel with its headers, and a
 #                              sparse new enough for 7.3 (built from
 #                              Debian's source package into the cache)
 #
@@ -19,20 +19,20 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/matrix.sh
+. "$OSC_TOP/scripts/matrix.sh"
 
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev libncurses-dev
 	cpio kmod xz-utils git patch
 	qemu-system-x86 busybox-static
 	sparse python3-ply python3-git
-	tmux shellcheck rsync
+	tmux shellcheck rsync openssl
 )
 # OSC_DISTRO_HEADERS (lib.sh): Debian's headers for its own kernel;
 # they pull in the kernel image itself, /boot/vmlinuz-*
-MATRIX_PACKAGES=(
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-	"$OSC_DISTRO_HEADERS" openssl file
-)
+# (and each arch of the matrix its own: matrix_arches, arch_fact)
+MATRIX_PACKAGES=("$OSC_DISTRO_HEADERS" file)
 
 # the Debian suite whose sparse source build_sparse builds
 SPARSE_SUITE=sid
@@ -150,42 +150,48 @@ build_sparse() {
 	say "   sparse in $bin"
 }
 
-# fetch_busybox ARCH: Debian's busybox-static for ARCH, unpacked into the
-# cache (not installed: it would replace the host's own busybox)
+# fetch_busybox ARCH: Debian's busybox-static for ARCH (the package its
+# facts name, PACKAGE:DPKG-ARCH), unpacked into the cache (not installed:
+# it would replace the host's own busybox)
 fetch_busybox() {
-	local arch=$1 dest tmp f
+	local arch=$1 dest tmp f pkg darch
 	dest=$(arch_busybox "$arch")
+	pkg=$(arch_fact "$arch" busybox)
+	darch=${pkg##*:}
 	if [[ -x $dest ]]; then
 		say "   busybox for $arch already in $dest"
 		return 0
 	fi
-	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
-		say "   adding the $arch architecture to dpkg, for its package lists"
-		"${SUDO[@]}" dpkg --add-architecture "$arch" || die "dpkg --add-architecture $arch failed"
+	if ! dpkg --print-foreign-architectures | grep -qx "$darch"; then
+		say "   adding the $darch architecture to dpkg, for its package lists"
+		"${SUDO[@]}" dpkg --add-architecture "$darch" || die "dpkg --add-architecture $darch failed"
 		UPDATED=0
 	fi
 	apt_update
 	tmp=$(mktemp -d)
 	chmod 777 "$tmp" # apt downloads as its own user, _apt, who must write here
-	if ! (cd "$tmp" && apt-get download -q "busybox-static:$arch" &&
-		dpkg -x busybox-static_*.deb root); then
+	if ! (cd "$tmp" && apt-get download -q "$pkg" && dpkg -x ./*.deb root); then
 		rm -rf "$tmp"
-		die "could not fetch busybox-static:$arch from Debian's archive"
+		die "could not fetch $pkg from Debian's archive"
 	fi
 	mkdir -p "$(dirname "$dest")"
 	for f in "$tmp"/root/{bin,usr/bin}/busybox; do
 		[[ ! -x $f ]] || cp "$f" "$dest"
 	done
 	rm -rf "$tmp"
-	[[ -x $dest ]] || die "busybox-static:$arch holds no bin/busybox or usr/bin/busybox; nothing installed at $dest"
+	[[ -x $dest ]] || die "$pkg holds no bin/busybox or usr/bin/busybox; nothing installed at $dest"
 	say "   busybox for $arch in $dest"
 }
 
 main() {
-	local line lines=("$OSC_BASE_LINE") pkgs=("${PACKAGES[@]}") fetch=()
+	local line lines=("$OSC_BASE_LINE") pkgs=("${PACKAGES[@]}") fetch=() arch more
 	if [[ ${1:-} == --matrix ]]; then
 		lines=("${OSC_LINES[@]}")
 		pkgs+=("${MATRIX_PACKAGES[@]}")
+		for arch in $(matrix_arches); do
+			read -ra more <<<"$(arch_fact "$arch" packages)"
+			pkgs+=("${more[@]}")
+		done
 	elif (($#)); then
 		die "usage: scripts/deps.sh [--matrix]"
 	fi
@@ -195,7 +201,9 @@ main() {
 	install_packages "${pkgs[@]}"
 	for line in "${fetch[@]}"; do fetch_line_source "$line"; done
 	[[ ${1:-} == --matrix ]] || return 0
-	fetch_busybox arm64
+	for arch in $(matrix_arches); do
+		[[ $(arch_fact "$arch" busybox) == host ]] || fetch_busybox "$arch"
+	done
 	build_sparse
 }
 

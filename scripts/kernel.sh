@@ -6,6 +6,9 @@
 # never changed) or a tarball; by default Debian's linux-source-7.3
 # tarball. on_line switches to another supported line's source.
 
+# shellcheck source=scripts/matrix.sh
+. "$OSC_TOP/scripts/matrix.sh"
+
 KERNEL_SRC=${KERNEL_SRC:-$(line_tarball "$OSC_BASE_LINE")}
 # Fixed identity and date for the cache's own commits, so that they and
 # the exported patches come out the same on every machine.
@@ -129,15 +132,28 @@ on_line() {
 	"$@"
 }
 
-# A mode is m, y or n (our options =m, =y, =n), or FLAVOUR-m/y: the same
-# with a variant of the kernel, built in an object directory of its own
-# ($BUILD-FLAVOUR), since each of them changes most object files:
+# A mode names a kernel the matrix (tests/matrix) builds: the cell that
+# builds it, with "-" for "_": m, y or n (our options =m, =y, =n), or
+# FLAVOUR-m/y for a cell FLAVOUR_m/y, built in an object directory of its
+# own ($BUILD-FLAVOUR), since each flavour changes most object files:
 #   debug    configs/debug.config: KASAN, lockdep, kmemleak, failslab...
 #   arm64    arm64 instead of x86_64 (cross-built, booted on QEMU's virt)
 #   trace    configs/ftrace.config: the function graph tracer (make bench)
 mode_flavour() { [[ $1 != *-* ]] || echo "${1%-*}"; }
 mode_opt() { echo "${1##*-}"; }
-mode_arch() { if [[ $1 == arm64-* ]]; then echo arm64; else echo x86_64; fi; }
+
+# mode_row MODE: MODE's row of the matrix, on the line in use
+mode_row() { mx_row "${SRC_LINE:-$OSC_BASE_LINE}" "${1/-/_}"; }
+
+# mode_field MODE ARRAY: a field of MODE's row (ARRAY: MX_ARCH ...)
+mode_field() {
+	local i
+	i=$(mode_row "$1") || return 1
+	local -n _field=$2
+	echo "${_field[i]}"
+}
+
+mode_arch() { mode_field "$1" MX_ARCH; }
 
 mode_build_dir() {
 	local flavour
@@ -145,66 +161,44 @@ mode_build_dir() {
 	echo "$BUILD${flavour:+-$flavour}"
 }
 
-# mode_signed MODE: MODE's kernel checks module signatures
-# (configs/module-sig.config, the test's key built in): the base line's
-# plain x86_64 kernels (=m, =y, =n), as distribution kernels do. The
-# signed-modules cell boots the =m one with module.sig_enforce=1, so it
-# needs no kernel of its own.
-mode_signed() {
-	[[ -z $(mode_flavour "$1") && ${SRC_LINE:-$OSC_BASE_LINE} == "$OSC_BASE_LINE" ]]
+# has_fragment MODE NAME: MODE's kernel merges configs/NAME.config
+has_fragment() {
+	local frags
+	frags=$(mode_field "$1" MX_FRAGS) && [[ " $frags " == *" $2 "* ]]
 }
 
-# mode_hz MODE: the tick rate MODE's kernel is built with. Besides the
-# default of 250 (the debug kernel, the backport lines), the two other
-# common rates ride on kernels that are built anyway: the arm64 ones run
-# at 100 (configs/hz-100.config), the base line's plain x86_64 ones at
-# 1000 (configs/hz-1000.config). Kernels of their own would cost two
-# more cold builds and prove nothing more.
+# mode_signed MODE: MODE's kernel checks module signatures (its row has
+# configs/module-sig.config; the test's key is built in)
+mode_signed() { has_fragment "$1" module-sig; }
+
+# mode_hz MODE: the tick rate MODE's kernel is built with: N from its
+# fragment configs/hz-N.config, or the kernel's default, 250
 mode_hz() {
-	local flavour
-	flavour=$(mode_flavour "$1")
-	if [[ $flavour == arm64 ]]; then
-		echo 100
-	elif [[ $flavour != debug && ${SRC_LINE:-$OSC_BASE_LINE} == "$OSC_BASE_LINE" ]]; then
-		echo 1000
-	else
-		echo 250
-	fi
+	local f frags
+	frags=$(mode_field "$1" MX_FRAGS) || return 1
+	for f in $frags; do
+		[[ $f != hz-* ]] || { echo "${f#hz-}"; return; }
+	done
+	echo 250
 }
 
 # arch_make_args ARCH: what make needs to build for ARCH on this x86_64 host
-arch_make_args() {
-	[[ $1 != arm64 ]] || echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
-}
+arch_make_args() { arch_fact "$1" make; }
 
 # arch_image ARCH: the bootable image, under the object directory
-arch_image() {
-	case $1 in
-	arm64) echo arch/arm64/boot/Image ;;
-	*) echo arch/x86/boot/bzImage ;;
-	esac
-}
+arch_image() { arch_fact "$1" image; }
 
 # mode_fragments MODE: the config fragments, merged over allnoconfig in
-# this order (kernel/configs/tiny.config asks for an xz-compressed image,
-# which arm64 does not build: its base fragment says what it keeps of it)
+# this order: the arch's base ones from the kernel, configs/qemu-ARCH.config,
+# the options' fragment, the row's own; with module-sig, the test's key
 mode_fragments() {
-	local arch hz
-	arch=$(mode_arch "$1")
-	hz=$(mode_hz "$1")
-	echo kernel/configs/tiny-base.config
-	[[ $arch == arm64 ]] || echo kernel/configs/tiny.config
+	local arch f frags
+	arch=$(mode_arch "$1") && frags=$(mode_field "$1" MX_FRAGS) || return 1
+	for f in $(arch_fact "$arch" base_configs); do echo "$f"; done
 	echo "$OSC_TOP/configs/qemu-$arch.config"
 	echo "$OSC_TOP/configs/osc-procfs-$(mode_opt "$1").config"
-	[[ $hz == 250 ]] || echo "$OSC_TOP/configs/hz-$hz.config"
-	case $(mode_flavour "$1") in
-	debug) echo "$OSC_TOP/configs/debug.config" ;;
-	trace) echo "$OSC_TOP/configs/ftrace.config" ;;
-	esac
-	if mode_signed "$1"; then
-		echo "$OSC_TOP/configs/module-sig.config"
-		echo "$OUT/sig-key/key.config"
-	fi
+	for f in $frags; do echo "$OSC_TOP/configs/$f.config"; done
+	! mode_signed "$1" || echo "$OUT/sig-key/key.config"
 }
 
 # make_sig_keys: the keys of the kernels that check signatures, made once with openssl as
@@ -247,7 +241,8 @@ configure() {
 	dir=$(mode_build_dir "$mode")
 	read -ra make_args <<<"$(arch_make_args "$(mode_arch "$mode")")"
 	! mode_signed "$mode" || make_sig_keys || return 1
-	mapfile -t frags < <(mode_fragments "$mode")
+	frags=$(mode_fragments "$mode") || return 1
+	mapfile -t frags <<<"$frags"
 	mkdir -p "$dir"
 	(cd "$GTREE" && env "${make_args[@]}" scripts/kconfig/merge_config.sh -n -O "$dir" \
 		"${frags[@]}") >"$log" 2>&1 ||
@@ -376,7 +371,7 @@ build_selftest() {
 # build_guest_tools: the debug run's helper, statically linked
 build_guest_tools() {
 	mkdir -p "$OUT/bin"
-	gcc -static -O2 -Wall -Werror -o "$OUT/bin/osc_stress" "$OSC_TOP/tests/guest/osc_stress.c"
+	gcc -static -O2 -Wall -Werror -o "$OUT/bin/osc_stress" "$OSC_TOP/guest/osc_stress.c"
 }
 
 config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
@@ -390,11 +385,9 @@ boot_mode() {
 	for m in "$OUT/$mode"/*.ko; do
 		[[ -e $m ]] && mods+=(--module "$m")
 	done
-	if [[ $arch != x86_64 ]]; then
-		mods+=(--busybox "$(arch_busybox "$arch")")
-	elif [[ -x $OUT/bin/osc_stress ]]; then
-		mods+=(--bin "$OUT/bin/osc_stress")
-	fi
+	mods+=(--busybox "$(arch_busybox "$arch")")
+	# the debug run's helper, built for the host (build_guest_tools)
+	[[ $arch != x86_64 || ! -x $OUT/bin/osc_stress ]] || mods+=(--bin "$OUT/bin/osc_stress")
 	"$OSC_TOP/scripts/boot.sh" --arch "$arch" --kernel "$OUT/$mode/$(basename "$(arch_image "$arch")")" \
 		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
 		--log "$log" --selftest "$(selftest_dir "$arch")/osc_procfs_test" \

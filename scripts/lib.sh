@@ -31,11 +31,9 @@ while read -r _line _suite _dir; do
 done <"$OSC_TOP/kernel-lines"
 unset _line _suite _dir
 OSC_BASE_LINE=${OSC_LINES[0]}
-# The line of the Debian kernel the distro case boots (Debian 12's own)
-OSC_DISTRO_LINE=6.12
-# Debian's headers for its own kernel of that line (a meta package: it
-# depends on the headers of the current release, linux-headers-REL)
-OSC_DISTRO_HEADERS=linux-headers-$OSC_DISTRO_LINE-amd64
+# arch_fact ARCH KEY: one fact of ARCH, from scripts/arch/ARCH
+arch_fact() { sed -n "s/^$2=//p" "$OSC_TOP/scripts/arch/$1"; }
+
 
 # Each line's source: Debian's linux-source-LINE package. A line of this
 # machine's own release is installed by apt (its tarball in /usr/src);
@@ -87,9 +85,15 @@ step() {
 	return "$rc"
 }
 
-# arch_busybox ARCH: the static busybox of another architecture, for its
-# guests (scripts/deps.sh --matrix fetches it from Debian's archive)
-arch_busybox() { printf '%s/busybox-%s/busybox' "$OSC_CACHE" "$1"; }
+# arch_busybox ARCH: the static busybox of ARCH's guests: the host's own,
+# or one scripts/deps.sh --matrix fetched from Debian's archive
+arch_busybox() {
+	if [[ $(arch_fact "$1" busybox) == host ]]; then
+		command -v busybox
+	else
+		printf '%s/busybox-%s/busybox' "$OSC_CACHE" "$1"
+	fi
+}
 
 # kconfig_symbols: the symbols Kconfig.snippet defines, one per line
 kconfig_symbols() { sed -n 's/^\(menu\)\{0,1\}config //p' "$OSC_TOP/Kconfig.snippet"; }

@@ -25,6 +25,9 @@ AC_MINI_PATHS=(Makefile Kconfig MAINTAINERS samples/Kconfig samples/Makefile
 AC_WORK='' AC_MINI='' AC_LINE='' AC_CASE='' AC_DIR='' AC_CWD='' AC_T='' AC_PATH=''
 AC_OUT='' AC_RC=0 AC_CMD='' AC_BEFORE='' AC_PID='' AC_WAITER='' AC_PRISTINE=''
 AC_CASES=0 AC_FAILED0=0 AC_NEXT=0
+# AC_WORKERS: how many cases run at once, one per core (each case has a
+# directory, mounts and PATH of its own)
+AC_WORKERS=${AC_WORKERS:-$(nproc)}
 # AC_TOP: the apply.sh a case runs (its directory also holds kernel-lines and
 # the series); AC_PATCHES and AC_SUBJECTS: that series. By default the
 # checkout's own (AC_BASE_*); the restructured cases switch to a copy of
@@ -1053,10 +1056,15 @@ ac_read_series() {
 
 # ac_use_series SHAPE: the case runs AC_WORK/top-SHAPE's apply.sh and series
 # (made by the first case that asks for it)
+# (made by the first case that asks for it, under a lock: the cases of two
+# workers may ask at once)
 ac_use_series() {
 	AC_TOP=$AC_WORK/top-$1
-	[[ -d $AC_TOP ]] || ac_do "the series restructured ($1)" ac_restructure "$1" "$AC_TOP" ||
-		{ rm -rf "$AC_TOP" "$AC_WORK/restructure-$1"; return 1; }
+	(
+		flock 8 || exit 1
+		[[ -d $AC_TOP ]] || ac_do "the series restructured ($1)" ac_restructure "$1" "$AC_TOP" ||
+			{ rm -rf "$AC_TOP" "$AC_WORK/restructure-$1"; exit 1; }
+	) 8>"$AC_WORK/restructure.lock" || return 1
 	ac_read_series "$AC_TOP/${OSC_LINE_DIR[$AC_LINE]}"
 }
 
@@ -1090,7 +1098,7 @@ ac_cleanup() {
 
 stage_apply_cases() {
 	needs source || return 1
-	local c mask rc
+	local c mask rc i k pids=()
 	if ((EUID != 0)); then
 		skip "apply cases: ${#AC_LIST[@]} cases not run: they mount tmpfs file systems (full, out of inodes, read-only), which needs root; run the tests as root"
 		return 0
@@ -1104,18 +1112,47 @@ stage_apply_cases() {
 		umask "$mask"
 		return 1
 	fi
-	for c in "${AC_LIST[@]}"; do
-		ac_begin "$c"
+	for ((k = 0; k < AC_WORKERS; k++)); do
+		ac_worker "$k" &
+		pids+=($!)
+	done
+	for ((k = 0; k < AC_WORKERS; k++)); do
 		rc=0
-		"ac_case_$c" || rc=$?
-		((rc == 0 || FAILED > AC_FAILED0)) || ac_bad "the case ended with status $rc without a failed check"
-		ac_end
+		wait "${pids[k]}" || rc=$?
+		((rc == 0)) || fail "apply cases: worker $k ended with status $rc (an error above)"
+	done
+	for ((i = 0; i < ${#AC_LIST[@]}; i++)); do
+		c=$AC_WORK/case-$i
+		if [[ -f $c.out ]]; then cat "$c.out"; else fail "apply cases: case ${AC_LIST[i]} did not run"; fi
+		[[ ! -f $c.broken ]] || AC_BROKEN+=("${AC_LIST[i]}")
+		[[ ! -f $c.done ]] || AC_CASES=$((AC_CASES + 1))
 	done
 	ac_cleanup
 	umask "$mask"
-	if ((${#AC_BROKEN[@]} == 0)); then
-		say "apply.sh: $AC_CASES cases, all held"
+	if ((${#AC_BROKEN[@]} == 0 && AC_CASES == ${#AC_LIST[@]})); then
+		say "apply.sh: $AC_CASES cases, all held ($AC_WORKERS at a time)"
 	else
-		say "apply.sh: $AC_CASES cases, ${#AC_BROKEN[@]} did not hold: ${AC_BROKEN[*]}"
+		say "apply.sh: $AC_CASES of ${#AC_LIST[@]} cases ran, ${#AC_BROKEN[@]} did not hold: ${AC_BROKEN[*]}"
 	fi
+}
+
+# ac_worker K: run the cases of AC_LIST whose index is K modulo
+# AC_WORKERS, each with its output in AC_WORK/case-I.out (printed in the
+# order of AC_LIST once all are done), and case-I.done, or case-I.broken
+# if it did not hold. The cases are independent: each has its own
+# directory, mounts and PATH.
+ac_worker() {
+	local k=$1 i rc
+	for ((i = k; i < ${#AC_LIST[@]}; i += AC_WORKERS)); do
+		AC_NEXT=$i
+		{
+			ac_begin "${AC_LIST[i]}"
+			rc=0
+			"ac_case_${AC_LIST[i]}" || rc=$?
+			((rc == 0 || FAILED > AC_FAILED0)) || ac_bad "the case ended with status $rc without a failed check"
+			ac_end
+		} >"$AC_WORK/case-$i.out" 2>&1
+		((${#AC_BROKEN[@]} == 0)) || { : >"$AC_WORK/case-$i.broken" && AC_BROKEN=(); }
+		: >"$AC_WORK/case-$i.done"
+	done
 }

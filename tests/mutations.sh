@@ -42,6 +42,9 @@ mu_red() {
 	return 1
 }
 
+# mu_fails STAGE...: the child run of the stages exits non-zero
+mu_fails() { ! mu_child "$@"; }
+
 # mu_says TEXT: the last child run's output holds TEXT
 mu_says() { grep -qF -- "$1" "$MU_COPY.log" || { tail -n 15 "$MU_COPY.log" | sed 's/^/       | /'; return 1; }; }
 
@@ -61,6 +64,7 @@ mu_gtree_clean() { [[ -z $(git -C "$GTREE" status --porcelain) ]]; }
 mu_gtree_restore() { git -C "$GTREE" checkout -q -- samples/osc_procfs tools/testing/selftests/osc_procfs; }
 
 stage_mutations() {
+	local row
 	needs build_m || return 1
 	MU_COPY=$OUT/mutations/osc-procfs
 	expect "copy the checkout to $MU_COPY" mu_copy || return 1
@@ -78,8 +82,21 @@ stage_mutations() {
 	expect "  ... the child names the command that failed" mu_says "error: 'false' exited 1"
 
 	mu_copy
-	mu_sed tests/guest/boot-m.sh 's/gcd(3300, 24) = 12/gcd(3300, 24) = 13/'
+	mu_sed guest/boot-m.sh 's/gcd(3300, 24) = 12/gcd(3300, 24) = 13/'
 	expect "a guest check that fails (boot-m.sh expects gcd = 13) turns boot_m red" mu_red boot_m
+
+	mu_copy
+	# shellcheck disable=SC2016 # the text of guest/lib.sh, for sed
+	mu_sed guest/lib.sh 's/KTAP_N=$((KTAP_N + 1))/KTAP_N=$((KTAP_N + 2))/'
+	expect "a guest whose KTAP results skip a number (one lost) turns boot_m red" mu_red boot_m
+	expect "  ... the child says which result was due" mu_says "KTAP result 2 where 1 was due"
+
+	mu_copy
+	mu_sed tests/matrix 's/^\(y  *base  *x86_64  *plain  *y  *build  *\)hz-1000/\1hz-1001/'
+	expect "a row of tests/matrix that names a fragment that does not exist stops the run" mu_fails build_y
+	row=$(grep -n '^y  *base ' "$MU_COPY/tests/matrix" | cut -d: -f1)
+	expect "  ... the child names the file, the line and the fragment" \
+		mu_says "tests/matrix, line $row: no fragment configs/hz-1001.config"
 
 	mu_copy
 	mu_sed configs/osc-procfs-m.config 's/^CONFIG_SAMPLE_OSC_HELLO=m$/CONFIG_SAMPLE_OSC_HELLO=q/'
@@ -100,8 +117,8 @@ stage_mutations() {
 	# shellcheck disable=SC2016 # $loaded is the script's text, for sed
 	sed -i 's/^for module in \$loaded; do$/for module in; do/' \
 		"$GTREE/tools/testing/selftests/osc_procfs/osc_procfs.sh"
-	expect "a selftest that leaves its modules loaded (osc_procfs.sh unloads nothing) turns kselftest_m red" \
-		mu_red build_m kselftest_m
+	expect "a selftest that leaves its modules loaded (osc_procfs.sh unloads nothing) turns boot_kselftest_m red" \
+		mu_red build_m boot_kselftest_m
 	mu_gtree_restore
 	expect "the git checkout is as the series left it" mu_gtree_clean
 	expect "the installed kselftest is the series' own again" install_kselftest

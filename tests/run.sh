@@ -8,6 +8,7 @@
 #
 #   tests/run.sh            all stages
 #   tests/run.sh STAGE...   only these (they build on the cache as it is)
+#   tests/run.sh --list     the stages, in order, with their cells
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -18,25 +19,20 @@ set -euo pipefail
 # shellcheck source=tests/mutations.sh
 . "$OSC_TOP/tests/mutations.sh"
 
-# The base line (the first of kernel-lines) gets every stage; each
-# backport line the stages of LINE_STAGES, named with its line as a
-# suffix (build_m_6_12: build_m on 6.12); the distro line also the
-# Debian-kernel stages. same_code compares what the lines applied;
+# The stages come from kernel-lines and tests/matrix (plan_stages): for
+# each line its own stages, LINE_STAGES (named with the line as a suffix
+# on a backport line: apply_git_6_12; BASE_ONLY ones on the base line
+# only), then its cells' build_CELL and boot_CELL; AFTER_BUILD_M follow
+# the base line's build_m. same_code compares what the lines applied;
 # mutations (tests/mutations.sh) breaks things on purpose and expects the
 # suite to catch each.
-BASE_STAGES=(deps shellcheck source checkpatch apply_plain apply_git apply_cases export build_m prefixes
-	warnings boot_m build_oot boot_oot build_y boot_y build_n boot_n kselftest_m kselftest_y kselftest_n build_sig_m boot_sig_m menuconfig
-	build_debug_m boot_debug_m
-	build_arm64_m boot_arm64_m build_arm64_y boot_arm64_y)
-LINE_STAGES=(source apply_plain apply_git apply_cases export build_m boot_m build_y boot_y)
-DISTRO_STAGES=(build_distro boot_distro)
-STAGES=("${BASE_STAGES[@]}")
-for _l in "${OSC_LINES[@]:1}"; do
-	for _s in "${LINE_STAGES[@]}"; do STAGES+=("${_s}_${_l//./_}"); done
-	[[ $_l != "$OSC_DISTRO_LINE" ]] || STAGES+=("${DISTRO_STAGES[@]}")
-done
-STAGES+=(same_code mutations)
-unset _l _s
+LINE_STAGES=(source checkpatch apply_plain apply_git apply_cases export)
+BASE_ONLY=(checkpatch)
+AFTER_BUILD_M=(prefixes warnings menuconfig)
+# STAGE_ROW[STAGE]: the matrix row of a cell's stage, STAGE_KIND[STAGE]
+# its kind (build or boot); STAGE_LINE[STAGE]: the line a stage runs on
+declare -A STAGE_ROW=() STAGE_KIND=() STAGE_LINE=()
+STAGES=()
 # SUFFIX: while a stage runs on a backport line, that line's suffix
 # (_6_12), which needs adds to the stage names it checks
 SUFFIX=''
@@ -47,8 +43,8 @@ RESULTS=''
 # STAGE: the stage running; STAGE_F0: FAILED when it began
 STAGE='' STAGE_F0=0
 declare -A STAGE_OK=()
-# The matrix: each build_X/boot_X stage pair is one cell, kernel x arch x
-# mode; its result and times are printed in a table at the end.
+# The cells that ran (their rows of tests/matrix), with their results and
+# times, for the table at the end
 declare -A CELL_OK=() CELL_BUILD=() CELL_BOOT=()
 CELLS=()
 
@@ -109,7 +105,7 @@ stage_deps() { expect "packages installed" "$OSC_TOP/scripts/deps.sh" --matrix; 
 stage_shellcheck() {
 	local f
 	cd "$OSC_TOP"
-	for f in apply.sh .ci/run scripts/*.sh tests/*.sh bench/*.sh scripts/guest/init scripts/guest/*.sh tests/guest/*.sh; do
+	for f in apply.sh .ci/run scripts/*.sh tests/*.sh bench/*.sh guest/init guest/*.sh; do
 		expect "shellcheck is silent on $f" shellcheck -x "$f"
 	done
 	cd - >/dev/null
@@ -219,18 +215,6 @@ line_version() { make -s -C "$PLAIN" kernelversion; }
 # series_dir_name: the line's patches, as apply.sh names them
 series_dir_name() { echo "$(line_series_rel "$(cur_line)")patches/"; }
 
-stage_build_m() {
-	needs apply_git || return 1
-	expect "build with the options =m" build_mode m || return 1
-	expect "the four modules are built: $(module_names)" has_modules "$OUT/m"
-	built_at_hz m
-	expect "build the selftest, statically linked" build_selftest
-	expect "install the selftest as a CI does (make -C tools/testing/selftests TARGETS=osc_procfs install)" \
-		install_kselftest
-	expect "make modules_install put the four modules and modules.dep in $OUT/m/root" \
-		installed_modules "$OUT/m/root"
-}
-
 # installed_modules ROOT: modules_install put our modules under ROOT, and
 # depmod listed them
 installed_modules() {
@@ -271,23 +255,39 @@ stage_warnings() {
 	expect "sparse (C=2) and W=1 are silent on samples/osc_procfs/" [ -z "$out" ]
 }
 
-# guest_checks LOG [debug]: count the guest's CHECK lines, and give the
-# console log's verdict (a debug kernel's: scripts/guest/log-verdict.awk);
-# fails when any of them failed
+# guest_checks LOG [debug]: read the guest's KTAP: each result line of
+# the scenario is a check, counted here; a failed one is shown with the
+# failed results nested under it (the selftest's). Then the console log's
+# verdict (a debug kernel's: guest/log-verdict.awk). Fails when any of
+# them failed.
 guest_checks() {
-	local log=$1 kind=${2:-} line n=0 f0=$FAILED
+	local log=$1 kind=${2:-} line n=0 num what f0=$FAILED nested=()
 	while IFS= read -r line; do
-		n=$((n + 1))
 		case $line in
-		"CHECK ok - "*) pass "guest: ${line#CHECK ok - }" ;;
-		*) fail "guest: ${line#CHECK FAIL - }" ;;
+		"  not ok "*) nested+=("${line#  }") && continue ;;
+		"  "*) continue ;;
 		esac
-	done < <(grep -a '^CHECK \(ok\|FAIL\) - ' "$log" | tr -d '\r')
-	expect "the guest ran its checks ($n)" [ "$n" -gt 0 ]
+		n=$((n + 1))
+		what=${line#ok } && what=${what#not ok }
+		num=${what%% *} what=${what#* }
+		if [[ $num != "$n" ]]; then
+			fail "guest: KTAP result $num where $n was due: a result is missing or out of order"
+			if [[ $num != *[!0-9]* ]]; then n=$num; fi
+		fi
+		if [[ $line == ok* ]]; then
+			pass "guest: $what"
+		else
+			fail "guest: $what"
+			((${#nested[@]} == 0)) || printf '         %s\n' "${nested[@]}"
+		fi
+		nested=()
+	done < <(tr -d '\r' <"$log" | grep -a -E '^(  )?(not )?ok [0-9]+ ')
+	expect "the guest reported in KTAP and ran its checks ($n)" \
+		[ "$n" -gt 0 -a "$(tr -d '\r' <"$log" | grep -acx 'KTAP version 1')" -gt 0 ]
 	expect "the guest scenario ran to its end (exit 0)" grep -aq '^osc-guest: scenario exit 0' "$log"
 	if [[ $kind == debug ]]; then
 		expect "the console log: no BUG, WARNING, KASAN, lock report or Oops; stack traces only of injected allocation failures" \
-			awk -f "$OSC_TOP/scripts/guest/log-verdict.awk" "$log"
+			awk -f "$OSC_TOP/guest/log-verdict.awk" "$log"
 	else
 		expect "the console log has no BUG, WARNING, Oops or Call Trace" \
 			not_grep 'BUG|WARNING|Oops|Call Trace' "$log"
@@ -302,23 +302,19 @@ has_all() {
 }
 
 # not_grep RE LOG: no line of LOG matches RE, leaving out the guest's own
-# CHECK lines (which name what they look for) and the log lines it quotes
-not_grep() { ! grep -av '^CHECK \|^  | ' "$2" | grep -E "$1"; }
+# KTAP result lines (which name what they look for) and the lines it
+# quotes or nests (two spaces in front)
+not_grep() { ! grep -av -E '^(not )?ok [0-9]+ |^  ' "$2" | grep -E "$1"; }
 
 # boot_scenario MODE SCENARIO: boot OUT/MODE's kernel with
-# tests/guest/SCENARIO.sh and count its checks
+# guest/SCENARIO.sh and count its checks
 boot_scenario() {
 	local mode=$1 log=$OUT/boot-$1.log
-	if ! boot_mode "$mode" "$OSC_TOP/tests/guest/$2.sh" "$log"; then
-		fail "boot the $mode kernel and run tests/guest/$2.sh (console log: $log)"
+	if ! boot_mode "$mode" "$OSC_TOP/guest/$2.sh" "$log"; then
+		fail "boot the $mode kernel and run guest/$2.sh (console log: $log)"
 		return 1
 	fi
 	guest_checks "$log"
-}
-
-boot_stage() {
-	needs "build_$1" && boot_scenario "$1" "boot-$1" || return 1
-	ran_line "$OUT/boot-$1.log"
 }
 
 # ran_line LOG: the guest's kernel is of the line the stage is on
@@ -327,58 +323,6 @@ ran_line() {
 	line=$(cur_line)
 	expect "the guest ran Linux $line ($(grep -aom1 "Linux version $line\.[0-9]*" "$1" | cut -d' ' -f3))" \
 		grep -aq "Linux version $line\.[0-9]" "$1"
-}
-
-stage_boot_m() { boot_stage m; }
-stage_build_y() { needs apply_git && expect "build with the options =y" build_mode y && built_at_hz y; }
-stage_boot_y() { boot_stage y; }
-stage_build_n() { needs apply_git && expect "build with the options =n" build_mode n; }
-stage_boot_n() { boot_stage n; }
-
-# The selftest as a kernel CI runs it (tests/guest/kselftest.sh): the
-# installed kselftest's run_kselftest.sh, with the kernel's config in
-# /boot; on =m the modules installed in /lib/modules and not loaded
-kselftest_boot() {
-	local opt=$1 log=$OUT/boot-kselftest-$1.log boot=$OUT/kselftest-boot-$1 trees=()
-	rm -rf "$boot" && mkdir -p "$boot" && cp "$OUT/$opt/.config" "$boot/config-$(build_kver)" || return 1
-	trees=(--tree "$OUT/kselftest:/kselftest" --tree "$boot:/boot")
-	[[ $opt != m ]] || trees+=(--tree "$OUT/m/root/lib/modules:/lib/modules")
-	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$OUT/$opt/bzImage" --cpio-tool "$BUILD/usr/gen_init_cpio" \
-		--scenario "$OSC_TOP/tests/guest/kselftest.sh" --log "$log" --append "OSC_OPTIONS=$opt" "${trees[@]}"; then
-		fail "boot the =$opt kernel and run tests/guest/kselftest.sh (console log: $log)"
-		return 1
-	fi
-	guest_checks "$log"
-}
-stage_kselftest_m() { needs build_m && kselftest_boot m; }
-stage_kselftest_y() { needs build_m build_y && kselftest_boot y; }
-stage_kselftest_n() { needs build_m build_n && kselftest_boot n; }
-
-# The debug kernel (configs/debug.config): KASAN, lockdep, kmemleak,
-# debugobjects, failslab, panic on oops.
-stage_build_debug_m() {
-	needs apply_git build_m || return 1
-	expect "build the debug kernel with the options =m" build_mode debug-m
-	expect "build the guest's stress helper (tests/guest/osc_stress.c)" build_guest_tools
-}
-
-# debug_boot MODE CPUS NAME [CMDLINE]: boot the debug kernel, run its
-# scenario; the console log is OUT/boot-debug-NAME.log
-debug_boot() {
-	local mode=$1 cpus=$2 cmdline=${4:-} log=$OUT/boot-debug-$3.log
-	if ! boot_mode "debug-$mode" "$OSC_TOP/tests/guest/debug-$mode.sh" "$log" "$cmdline" \
-		--smp "$cpus" --timeout 1800; then
-		fail "boot the debug =$mode kernel ($cpus CPUs, $cmdline) and run tests/guest/debug-$mode.sh (console log: $log)"
-		return 1
-	fi
-	guest_checks "$log" debug
-	tr -d '\r' <"$log" | sed -n -E '/^(debug run|osc_|reader |kmemleak|log: )/s/^/       /p'
-}
-
-stage_boot_debug_m() {
-	needs build_debug_m || return 1
-	debug_boot m 2 m-stress "OSC_PHASE=stress OSC_CYCLES=${OSC_CYCLES:-50}"
-	debug_boot m 1 m-faults OSC_PHASE=faults
 }
 
 # same_code: the new files are byte for byte the same on every line
@@ -405,29 +349,6 @@ same_dirs() {
 	done
 }
 
-# arm64: cross-built, booted on qemu-system-aarch64 -M virt
-stage_build_arm64_m() {
-	needs apply_git || return 1
-	expect "cross-build for arm64 with the options =m" build_mode arm64-m || return 1
-	built_at_hz arm64-m
-	expect "cross-build the selftest for arm64, statically linked" build_selftest arm64
-	expect "the arm64 selftest is a static aarch64 executable" \
-		grep -q 'ARM aarch64.*statically linked' <(file -L "$(selftest_dir arm64)/osc_procfs_test")
-}
-stage_build_arm64_y() {
-	needs build_arm64_m || return 1
-	expect "cross-build for arm64 with the options =y" build_mode arm64-y || return 1
-	built_at_hz arm64-y
-}
-stage_boot_arm64_m() { needs build_arm64_m && arm64_boot m; }
-stage_boot_arm64_y() { needs build_arm64_y && arm64_boot y; }
-
-arm64_boot() {
-	boot_scenario "arm64-$1" "boot-$1" || return 1
-	expect "the guest was an arm64 machine (QEMU virt, PL011 console)" \
-		has_all "$OUT/boot-arm64-$1.log" "Machine model: linux,dummy-virt" "ttyAMA0" "is a PL011"
-}
-
 # built_at_hz MODE: MODE's kernel runs at the rate mode_hz gives it; the
 # guest is told its HZ, and osc_simple's log and the selftest's
 # /proc/jiffies rate must match it
@@ -435,36 +356,6 @@ built_at_hz() {
 	local hz
 	hz=$(mode_hz "$1")
 	expect "the kernel was built with CONFIG_HZ=$hz" [ "$(config_hz "$1")" == "$hz" ]
-}
-
-# Signed modules: the =m kernel checks signatures against a key of the
-# test's (mode_signed); build_mode m signed its modules with
-# scripts/sign-file and kept an unsigned copy and one signed with a key
-# the kernel does not know. Booted with module.sig_enforce=1, as Secure
-# Boot's lockdown does, only the signed ones may load.
-stage_build_sig_m() {
-	local m
-	needs build_m || return 1
-	expect "the =m kernel checks signatures with the test's key built in" \
-		has_all "$OUT/m/.config" CONFIG_MODULE_SIG=y "CONFIG_MODULE_SIG_KEY=\"$OUT/sig-key/signing_key.pem\""
-	for m in "$OUT"/m/osc_*.unsigned.ko; do
-		m=${m%.unsigned.ko}
-		expect "${m##*/}.ko carries a signature, ${m##*/}.unsigned.ko does not" \
-			signed_as_named "$m"
-	done
-	expect "four modules, each signed, unsigned and signed with the other key" \
-		[ "$(find "$OUT/m" -maxdepth 1 -name 'osc_*.ko' | wc -l)" == 12 ]
-	expect "make modules_install signed what it installed (MODULE_SIG_ALL)" \
-		has_signature "$(echo "$OUT"/m/root/lib/modules/*/kernel/samples/osc_procfs/osc_hello.ko)"
-}
-stage_boot_sig_m() {
-	local log=$OUT/boot-sig-m.log
-	needs build_sig_m || return 1
-	if ! boot_mode m "$OSC_TOP/tests/guest/sig.sh" "$log" module.sig_enforce=1; then
-		fail "boot the =m kernel with module.sig_enforce=1 and run tests/guest/sig.sh (console log: $log)"
-		return 1
-	fi
-	guest_checks "$log"
 }
 
 # has_signature KO: KO ends with the module signature's marker
@@ -519,61 +410,25 @@ oot_facts() {
 }
 
 # boot_oot_in KERNEL CONFIG DEST LOG KVER: boot KERNEL (its config file
-# CONFIG) with DEST's modules and tests/guest/out-of-tree.sh
+# CONFIG) with DEST's modules and guest/out-of-tree.sh
 boot_oot_in() {
 	local kernel=$1 facts dest=$3 log=$4 m mods=()
 	facts=$(oot_facts "$2")
 	say "   the kernel's facts for the guest: $facts"
 	for m in "$dest"/samples/osc_procfs/*.ko; do mods+=(--module "$m"); done
 	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$kernel" --memory 1024 \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/tests/guest/out-of-tree.sh" \
-		--log "$log" --selftest "$OUT/selftest/osc_procfs_test" \
+		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" \
+		--log "$log" --selftest "$(selftest_dir "$ARCH")/osc_procfs_test" \
 		--append "$facts OSC_KVER=$5" "${mods[@]}"; then
-		fail "boot $kernel and run tests/guest/out-of-tree.sh (console log: $log)"
+		fail "boot $kernel and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
 	guest_checks "$log"
 }
 
-# the =m kernel's release, as its build directory says
-build_kver() { cat "$BUILD/include/config/kernel.release"; }
-
-stage_build_oot() {
-	needs build_m || return 1
-	expect "the =m build directory is configured =m" \
-		grep -qx 'CONFIG_SAMPLE_OSC_HELLO=m' "$BUILD/.config" || return 1
-	build_oot_in "$BUILD" "$OUT/oot" "$(build_kver)"
-}
-
-stage_boot_oot() {
-	needs build_oot || return 1
-	boot_oot_in "$OUT/m/bzImage" "$OUT/m/.config" "$OUT/oot" "$OUT/boot-oot.log" "$(build_kver)"
-}
-
-distro_kver() {
-	dpkg-query -W -f='${Depends}' "$OSC_DISTRO_HEADERS" | sed -n 's/^linux-headers-\([^ ]*\) .*/\1/p'
-}
-
-build_distro() {
-	local kver
-	needs build_m || return 1
-	kver=$(distro_kver)
-	expect "Debian's $OSC_DISTRO_HEADERS names a kernel release ($kver)" [ -n "$kver" ] || return 1
-	expect "Debian's kernel image is there: /boot/vmlinuz-$kver" [ -f "/boot/vmlinuz-$kver" ]
-	expect "Debian's headers are there: /lib/modules/$kver/build" [ -f "/lib/modules/$kver/build/Makefile" ] || return 1
-	build_oot_in "/lib/modules/$kver/build" "$OUT/distro" "$kver"
-}
-
-boot_distro() {
-	local kver
-	needs build_distro || return 1
-	kver=$(distro_kver)
-	boot_oot_in "/boot/vmlinuz-$kver" "/boot/config-$kver" "$OUT/distro" "$OUT/boot-distro.log" "$kver"
-}
-
-# the distro line's build_m builds what the Debian kernel's guest uses
-stage_build_distro() { in_line "$OSC_DISTRO_LINE" build_distro; }
-stage_boot_distro() { in_line "$OSC_DISTRO_LINE" boot_distro; }
+# build_kver [DIR]: the release of the kernel built in object directory
+# DIR (by default the =m kernel's, BUILD), as DIR says
+build_kver() { cat "${1:-$BUILD}/include/config/kernel.release"; }
 
 # in_line LINE CMD...: CMD on LINE's cache paths, its stages' suffix set
 in_line() {
@@ -603,64 +458,282 @@ help_first_line() {
 		"$OSC_TOP/Kconfig.snippet"
 }
 
-# cell_of STAGE: the matrix cell (kernel|arch|mode) a build_X or boot_X
-# stage belongs to; a backport line's stages end in its suffix
-cell_of() {
-	local v=${1#build_} k=$OSC_BASE_LINE l
-	v=${v#boot_}
-	for l in "${OSC_LINES[@]:1}"; do
-		[[ $v == *_${l//./_} ]] || continue
-		k=$l v=${v%_"${l//./_}"}
+# The cells of the matrix (tests/matrix). A cell's stages run
+# cell_build_VARIANT and cell_boot_VARIANT (a variant without one of them
+# has one stage only), after cell_stage has set, from the cell's row:
+#   CELL      the cell's name           ARCH  its arch
+#   OPTS      m, y or n                 SCENARIO  its guest scenario's name
+#   MODE      the kernel it builds or boots (kernel.sh's modes: m, debug-m)
+
+# cell_build_plain / cell_boot_plain: build the kernel; boot it with the
+# scenario; the guest must have run this line's kernel on this arch
+cell_build_plain() {
+	expect "build for $ARCH with the options =$OPTS" build_mode "$MODE" || return 1
+	built_at_hz "$MODE"
+	[[ $OPTS == m ]] || return 0
+	expect "the four modules are built: $(module_names)" has_modules "$OUT/$MODE"
+	expect "build the selftest for $ARCH, statically linked" build_selftest "$ARCH" || return 1
+	expect "the selftest is a static $ARCH executable ($(arch_fact "$ARCH" executable))" \
+		grep -q "$(arch_fact "$ARCH" executable).*statically linked" <(file -L "$(selftest_dir "$ARCH")/osc_procfs_test")
+	[[ $MODE == m ]] || return 0
+	expect "install the selftest as a CI does (make -C tools/testing/selftests TARGETS=osc_procfs install)" \
+		install_kselftest
+	expect "make modules_install put the four modules and modules.dep in $OUT/m/root" \
+		installed_modules "$OUT/m/root"
+}
+cell_boot_plain() {
+	local log=$OUT/boot-$MODE.log says
+	boot_scenario "$MODE" "$SCENARIO" || return 1
+	ran_line "$log"
+	says=$(arch_fact "$ARCH" boot_says)
+	[[ -z $says ]] && return 0
+	local IFS='|'
+	# shellcheck disable=SC2086 # split on | on purpose
+	expect "the guest was the $ARCH machine of scripts/arch/$ARCH: ${says//|/, }" has_all "$log" $says
+}
+
+# The debug kernel (configs/debug.config): KASAN, lockdep, kmemleak,
+# debugobjects, failslab, panic on oops. Booted twice, both at once (each
+# boot is one QEMU; the fault sweep runs on one CPU, the stress phase on
+# two): the console logs are OUT/boot-CELL-stress.log and -faults.log.
+cell_build_debug() {
+	expect "build the debug kernel with the options =$OPTS" build_mode "$MODE"
+	expect "build the guest's stress helper (guest/osc_stress.c)" build_guest_tools
+}
+cell_boot_debug() {
+	local phases=(stress faults) cpus=(2 1) pids=() k rc log
+	local cmdlines=("OSC_PHASE=stress OSC_CYCLES=${OSC_CYCLES:-50}" OSC_PHASE=faults)
+	for k in 0 1; do
+		boot_mode "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$OUT/boot-$CELL-${phases[k]}.log" "${cmdlines[k]}" \
+			--smp "${cpus[k]}" --timeout 1800 >"$OUT/boot-$CELL-${phases[k]}.out" 2>&1 &
+		pids+=($!)
 	done
-	case $v in
-	m | y | n) echo "$k|x86_64|=$v, HZ=$(SRC_LINE=$k mode_hz "$v")" ;;
-	debug_?) echo "$k|x86_64|debug =${v#debug_}" ;;
-	arm64_?) echo "$k|arm64|=${v#arm64_}, HZ=$(mode_hz "arm64-${v#arm64_}")" ;;
-	sig_?) echo "$k|x86_64|=${v#sig_}, module.sig_enforce=1" ;;
-	oot) echo "$k|x86_64|out of tree, its build dir" ;;
-	distro) echo "Debian $OSC_DISTRO_LINE|x86_64|out of tree, Debian's kernel" ;;
-	esac
-}
-
-# note_cell STAGE SECONDS OK: add a stage's time and result to its cell
-note_cell() {
-	local cell
-	[[ $1 == build_* || $1 == boot_* ]] || return 0
-	cell=$(cell_of "$1")
-	[[ -n $cell ]] || return 0
-	[[ -n ${CELL_OK[$cell]:-} ]] || { CELLS+=("$cell") && CELL_OK[$cell]=1; }
-	((${3})) || CELL_OK[$cell]=0
-	if [[ $1 == build_* ]]; then CELL_BUILD[$cell]=$2; else CELL_BOOT[$cell]=$2; fi
-}
-
-matrix_table() {
-	local cell k a m
-	((${#CELLS[@]})) || return 0
-	say "matrix (build and boot times in seconds; a boot includes its guest checks):"
-	printf '  %-12s %-7s %-34s %-6s %7s %7s\n' kernel arch mode result build boot
-	for cell in "${CELLS[@]}"; do
-		IFS='|' read -r k a m <<<"$cell"
-		printf '  %-12s %-7s %-34s %-6s %7s %7s\n' "$k" "$a" "$m" \
-			"$( ((CELL_OK[$cell])) && echo pass || echo FAIL)" "${CELL_BUILD[$cell]:--}" "${CELL_BOOT[$cell]:--}"
+	for k in 0 1; do
+		rc=0
+		wait "${pids[k]}" || rc=$?
+		log=$OUT/boot-$CELL-${phases[k]}.log
+		cat "$OUT/boot-$CELL-${phases[k]}.out"
+		if ((rc != 0)); then
+			fail "boot the debug =$OPTS kernel (${cpus[k]} CPUs, ${cmdlines[k]}) and run guest/$SCENARIO.sh (console log: $log)"
+			continue
+		fi
+		guest_checks "$log" debug
+		tr -d '\r' <"$log" | sed -n -E '/^(debug run|osc_|reader |kmemleak|log: )/s/^/       /p'
 	done
 }
 
-# stage_line STAGE: for a backport line's stage (build_m_6_12), its line
-stage_line() {
-	local l
-	for l in "${OSC_LINES[@]:1}"; do
-		[[ $1 == *_${l//./_} ]] && declare -F "stage_${1%_"${l//./_}"}" >/dev/null && { echo "$l"; return; }
+# Signed modules: the kernel checks signatures against a key of the
+# test's (its row has configs/module-sig.config); build_mode signed its
+# modules with scripts/sign-file and kept an unsigned copy and one signed
+# with a key the kernel does not know. Booted with module.sig_enforce=1,
+# as Secure Boot's lockdown does, only the signed ones may load.
+cell_build_sig() {
+	local m dir=$OUT/$MODE
+	expect "the =$OPTS kernel checks signatures with the test's key built in" \
+		has_all "$dir/.config" CONFIG_MODULE_SIG=y "CONFIG_MODULE_SIG_KEY=\"$OUT/sig-key/signing_key.pem\""
+	for m in "$dir"/osc_*.unsigned.ko; do
+		m=${m%.unsigned.ko}
+		expect "${m##*/}.ko carries a signature, ${m##*/}.unsigned.ko does not" \
+			signed_as_named "$m"
+	done
+	expect "four modules, each signed, unsigned and signed with the other key" \
+		[ "$(find "$dir" -maxdepth 1 -name 'osc_*.ko' | wc -l)" == 12 ]
+	expect "make modules_install signed what it installed (MODULE_SIG_ALL)" \
+		has_signature "$(echo "$dir"/root/lib/modules/*/kernel/samples/osc_procfs/osc_hello.ko)"
+}
+cell_boot_sig() {
+	local log=$OUT/boot-$CELL.log
+	if ! boot_mode "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$log" module.sig_enforce=1; then
+		fail "boot the =$OPTS kernel with module.sig_enforce=1 and run guest/$SCENARIO.sh (console log: $log)"
+		return 1
+	fi
+	guest_checks "$log"
+}
+
+# The lab's own workflow, out of tree: scripts/out-of-tree.sh against a
+# kernel's build directory, the modules loaded into that kernel: a kernel
+# of the matrix (oot), or Debian's own kernel of its line, as Debian
+# ships it, with its headers (distro).
+cell_build_oot() {
+	local dir
+	dir=$(mode_build_dir "$MODE")
+	expect "the build directory $dir is configured =$OPTS" \
+		grep -qx "CONFIG_SAMPLE_OSC_HELLO=$OPTS" "$dir/.config" || return 1
+	build_oot_in "$dir" "$OUT/$CELL" "$(build_kver "$dir")"
+}
+cell_boot_oot() {
+	boot_oot_in "$OUT/$MODE/$(basename "$(arch_image "$ARCH")")" "$OUT/$MODE/.config" "$OUT/$CELL" \
+		"$OUT/boot-$CELL.log" "$(build_kver "$(mode_build_dir "$MODE")")"
+}
+
+distro_kver() {
+	dpkg-query -W -f='${Depends}' "$OSC_DISTRO_HEADERS" | sed -n 's/^linux-headers-\([^ ]*\) .*/\1/p'
+}
+
+cell_build_distro() {
+	local kver
+	kver=$(distro_kver)
+	expect "Debian's $OSC_DISTRO_HEADERS names a kernel release ($kver)" [ -n "$kver" ] || return 1
+	expect "Debian's kernel image is there: /boot/vmlinuz-$kver" [ -f "/boot/vmlinuz-$kver" ]
+	expect "Debian's headers are there: /lib/modules/$kver/build" [ -f "/lib/modules/$kver/build/Makefile" ] || return 1
+	build_oot_in "/lib/modules/$kver/build" "$OUT/$CELL" "$kver"
+}
+cell_boot_distro() {
+	local kver
+	kver=$(distro_kver)
+	boot_oot_in "/boot/vmlinuz-$kver" "/boot/config-$kver" "$OUT/$CELL" "$OUT/boot-$CELL.log" "$kver"
+}
+
+# The selftest as a kernel CI runs it: the installed kselftest's
+# run_kselftest.sh, with the kernel's config in /boot; on =m the modules
+# installed in /lib/modules and not loaded
+cell_boot_kselftest() {
+	local log=$OUT/boot-$CELL.log boot=$OUT/$CELL-boot trees=()
+	rm -rf "$boot" && mkdir -p "$boot" && cp "$OUT/$MODE/.config" "$boot/config-$(build_kver)" || return 1
+	trees=(--tree "$OUT/kselftest:/kselftest" --tree "$boot:/boot")
+	[[ $OPTS != m ]] || trees+=(--tree "$OUT/$MODE/root/lib/modules:/lib/modules")
+	if ! "$OSC_TOP/scripts/boot.sh" --arch "$ARCH" --kernel "$OUT/$MODE/$(basename "$(arch_image "$ARCH")")" \
+		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" --log "$log" \
+		--append "OSC_OPTIONS=$OPTS" "${trees[@]}"; then
+		fail "boot the =$OPTS kernel and run guest/$SCENARIO.sh (console log: $log)"
+		return 1
+	fi
+	guest_checks "$log"
+}
+
+# selftest_cell I: the cell that builds the selftest for row I's arch and
+# line: the first plain =m cell of both that builds its kernel
+selftest_cell() {
+	local i=$1 j
+	for j in "${!MX_CELL[@]}"; do
+		[[ ${MX_LINE[j]} == "${MX_LINE[i]}" && ${MX_ARCH[j]} == "${MX_ARCH[i]}" &&
+			${MX_VARIANT[j]} == plain && ${MX_OPTS[j]} == m && ${MX_KERNEL[j]} == build ]] &&
+			{ echo "${MX_CELL[j]}"; return 0; }
 	done
 	return 1
 }
 
-# run_one STAGE: run STAGE's function, on its line
+# cell_needs KIND I: the stages (without the line's suffix) that the
+# KIND (build or boot) stage of row I's cell needs: the build of the
+# cell that makes the selftest for its arch; a build of its own kernel
+# the git checkout with the series; any other stage the build of the
+# kernel it uses, or its own build stage
+cell_needs() {
+	local kind=$1 i=$2 st
+	st=$(selftest_cell "$i") || { warn "no plain =m cell builds the selftest for ${MX_ARCH[i]} on ${MX_LINE[i]} (tests/matrix)"; return 1; }
+	[[ $kind == build && $st == "${MX_CELL[i]}" ]] || echo "build_$st"
+	if [[ $kind == boot ]] && declare -F "cell_build_${MX_VARIANT[i]}" >/dev/null; then
+		echo "build_${MX_CELL[i]}"
+	elif [[ ${MX_KERNEL[i]} == build ]]; then
+		echo apply_git
+	elif [[ ${MX_KERNEL[i]} != debian ]]; then
+		echo "build_${MX_KERNEL[i]}"
+	fi
+}
+
+# cell_stage KIND I: the KIND stage of row I's cell: what it needs, then
+# its variant's function
+cell_stage() {
+	local kind=$1 i=$2 deps CELL=${MX_CELL[$2]} ARCH=${MX_ARCH[$2]} OPTS=${MX_OPTS[$2]}
+	local SCENARIO=${MX_SCENARIO[$2]} MODE
+	MODE=$CELL
+	[[ ${MX_KERNEL[i]} == build || ${MX_KERNEL[i]} == debian ]] || MODE=${MX_KERNEL[i]}
+	MODE=${MODE/_/-}
+	deps=$(cell_needs "$kind" "$i") || return 1
+	# shellcheck disable=SC2086 # a word list
+	needs $deps || return 1
+	"cell_${kind}_${MX_VARIANT[i]}"
+}
+
+# cell_kernel I: the kernel column of row I in the table: its line, or
+# Debian's kernel of it
+cell_kernel() { if [[ ${MX_KERNEL[$1]} == debian ]]; then echo "Debian ${MX_LINE[$1]}"; else echo "${MX_LINE[$1]}"; fi; }
+
+# cell_hz I: the tick rate of the kernel row I's cell builds or boots
+cell_hz() {
+	local i=$1 f
+	[[ ${MX_KERNEL[i]} == build || ${MX_KERNEL[i]} == debian ]] || i=${MX_ROW[${MX_LINE[i]}/${MX_KERNEL[i]}]}
+	for f in ${MX_FRAGS[i]}; do [[ $f != hz-* ]] || { echo "${f#hz-}"; return; }; done
+	echo 250
+}
+
+# cell_what I: the mode column of row I in the table
+cell_what() {
+	local i=$1 o="=${MX_OPTS[$1]}"
+	case ${MX_VARIANT[i]} in
+	plain) echo "$o, HZ=$(cell_hz "$i")" ;;
+	debug) echo "debug $o, HZ=$(cell_hz "$i")" ;;
+	sig) echo "$o, module.sig_enforce=1" ;;
+	oot) echo "out of tree, its build dir" ;;
+	distro) echo "out of tree, Debian's kernel" ;;
+	kselftest) echo "$o, run_kselftest.sh" ;;
+	*) echo "${MX_VARIANT[i]} $o" ;;
+	esac
+}
+
+# note_cell STAGE SECONDS OK: add a cell stage's time and result to its
+# row of the table
+note_cell() {
+	local i=${STAGE_ROW[$1]:-}
+	[[ -n $i ]] || return 0
+	[[ -n ${CELL_OK[$i]:-} ]] || { CELLS+=("$i") && CELL_OK[$i]=1; }
+	(($3)) || CELL_OK[$i]=0
+	if [[ ${STAGE_KIND[$1]} == build ]]; then CELL_BUILD[$i]=$2; else CELL_BOOT[$i]=$2; fi
+}
+
+# matrix_table: the cells that ran, as tests/matrix lists them
+matrix_table() {
+	local i
+	((${#CELLS[@]})) || return 0
+	say "matrix (tests/matrix; build and boot times in seconds; a boot includes its guest checks):"
+	printf '  %-12s %-12s %-7s %-30s %-6s %7s %7s\n' kernel cell arch mode result build boot
+	for i in "${CELLS[@]}"; do
+		printf '  %-12s %-12s %-7s %-30s %-6s %7s %7s\n' "$(cell_kernel "$i")" "${MX_CELL[i]}" "${MX_ARCH[i]}" \
+			"$(cell_what "$i")" "$( ((CELL_OK[$i])) && echo pass || echo FAIL)" \
+			"${CELL_BUILD[$i]:--}" "${CELL_BOOT[$i]:--}"
+	done
+}
+
+# line_suffix LINE: what LINE's stages add to their names ("" on the base
+# line, _6_12 on 6.12)
+line_suffix() { [[ $1 == "$OSC_BASE_LINE" ]] || echo "_${1//./_}"; }
+
+# plan_stages: STAGES, in order: deps and shellcheck; then for each
+# kernel line its LINE_STAGES (BASE_ONLY ones on the base line only) and
+# the stages of its cells in the matrix's order, build_CELL then
+# boot_CELL, AFTER_BUILD_M after the base line's build_m; then same_code
+# and mutations
+plan_stages() {
+	local line sfx s i kind
+	STAGES=(deps shellcheck)
+	for line in "${OSC_LINES[@]}"; do
+		sfx=$(line_suffix "$line")
+		for s in "${LINE_STAGES[@]}"; do
+			[[ -n $sfx && " ${BASE_ONLY[*]} " == *" $s "* ]] && continue
+			STAGES+=("$s$sfx") && STAGE_LINE[$s$sfx]=$line
+		done
+		for i in "${!MX_CELL[@]}"; do
+			[[ ${MX_LINE[i]} == "$line" ]] || continue
+			for kind in build boot; do
+				declare -F "cell_${kind}_${MX_VARIANT[i]}" >/dev/null || continue
+				s=${kind}_${MX_CELL[i]}$sfx
+				[[ -z ${STAGE_LINE[$s]:-} ]] || die "tests/matrix: two stages named $s"
+				STAGES+=("$s") && STAGE_ROW[$s]=$i STAGE_KIND[$s]=$kind STAGE_LINE[$s]=$line
+				[[ $s != build_m ]] || STAGES+=("${AFTER_BUILD_M[@]}")
+			done
+		done
+	done
+	STAGES+=(same_code mutations)
+}
+
+# run_one STAGE: run STAGE on its line: a cell's stage, or a stage_NAME
+# function
 run_one() {
-	local line
-	if line=$(stage_line "$1"); then
-		in_line "$line" "stage_${1%_"${line//./_}"}"
+	local s=$1 line=${STAGE_LINE[$1]:-$OSC_BASE_LINE}
+	if [[ -n ${STAGE_ROW[$s]:-} ]]; then
+		in_line "$line" cell_stage "${STAGE_KIND[$s]}" "${STAGE_ROW[$s]}"
 	else
-		"stage_$1"
+		in_line "$line" "stage_${s%"$(line_suffix "$line")"}"
 	fi
 }
 
@@ -720,13 +793,15 @@ failed_stages() {
 main() {
 	local s t0
 	t0=$(now_s)
+	plan_stages
+	for s in "$@"; do
+		[[ -n ${STAGE_LINE[$s]:-} ]] || declare -F "stage_$s" >/dev/null ||
+			die "no stage '$s'; the stages: ${STAGES[*]}"
+	done
 	(($#)) && STAGES=("$@")
 	set_paths
 	mkdir -p "$OUT"
 	RESULTS=$OUT/stage-results.$$
-	for s in "${STAGES[@]}"; do
-		declare -F "stage_$s" >/dev/null || stage_line "$s" >/dev/null || die "no stage '$s'; stages: ${STAGES[*]}"
-	done
 	for s in "${STAGES[@]}"; do run_stage "$s"; done
 	rm -f "$RESULTS"
 	matrix_table
@@ -737,4 +812,22 @@ main() {
 	((FAILED == 0))
 }
 
-with_lock main "$@"
+# list_stages: the stages in order, a cell's with its row of the matrix
+list_stages() {
+	local s i
+	plan_stages
+	for s in "${STAGES[@]}"; do
+		i=${STAGE_ROW[$s]:-}
+		if [[ -n $i ]]; then
+			printf '%-22s %s %s %s, %s\n' "$s" "$(cell_kernel "$i")" "${MX_CELL[i]}" "${MX_ARCH[i]}" "$(cell_what "$i")"
+		else
+			printf '%-22s %s\n' "$s" "${STAGE_LINE[$s]:-}"
+		fi
+	done
+}
+
+if [[ ${1:-} == --list ]]; then
+	list_stages
+else
+	with_lock main "$@"
+fi

@@ -4,7 +4,7 @@
 # the selftest reports every test as skipped, none as passed.
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 check "no /proc entry of ours exists" none_present $OSC_FILES

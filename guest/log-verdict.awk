@@ -4,9 +4,9 @@
 # except the kernel's own report of an allocation failure that the test
 # injected ("vmalloc error:" or "page allocation failure:", then its Call
 # Trace). Prints each problem and a summary; exits 1 if there was one.
-# The guest's own CHECK lines, which name what they look for, and the log
-# lines it quotes ("  | " in front) are skipped.
-/^CHECK |^  \| / { next }
+# The guest's own KTAP result lines, which name what they look for, and
+# the lines it quotes or nests (two spaces in front) are skipped.
+/^(not )?ok [0-9]+ |^  / { next }
 /BUG|WARNING|KASAN|possible recursive locking|circular locking|Oops/ { bad++; print; next }
 /vmalloc error:|page allocation failure:/ { alloc = 1 }
 /Call Trace:/ {

@@ -14,7 +14,7 @@
 #                    /sys/module/NAME/taint, are checked on every kernel
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 TAINT_OOT_MODULE=4096      # O: a module built out of tree

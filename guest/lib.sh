@@ -1,21 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC2034 # its variables are for the scenarios
 # Helpers for the guest scenarios; sourced, busybox sh.
-# Each check prints one line the host counts: "CHECK ok - what" or
-# "CHECK FAIL - what".
+# The guest reports in KTAP, the kernel's test output format
+# (Documentation/dev-tools/ktap.rst): /init prints the version line, each
+# check one result line, numbered in order: "ok N what" or "not ok N
+# what". The selftest's own KTAP output is nested under the check that
+# runs it, indented two spaces. Anything else is diagnostics: "# ..."
+# lines, or lines quoted from a log or a command ("  | ...").
 
 MODDIR=/lib/modules/osc
 OSC_MODULES="osc_simple osc_hello osc_jiffies osc_seconds"
 OSC_FILES="/proc/hello /proc/jiffies /proc/seconds"
 
-# check WHAT CMD...: run CMD; report whether it succeeded
+KTAP_N=0
+
+# check WHAT CMD...: run CMD; report whether it succeeded, as KTAP result
+# number KTAP_N + 1 (WHAT holds no "#": that would start a directive)
 check() {
 	what=$1
 	shift
+	KTAP_N=$((KTAP_N + 1))
 	if "$@"; then
-		echo "CHECK ok - $what"
+		echo "ok $KTAP_N $what"
 	else
-		echo "CHECK FAIL - $what"
+		echo "not ok $KTAP_N $what"
 	fi
 }
 
@@ -47,9 +55,9 @@ selftest_ok() {
 	[ "$want_skip" != any ] || want_skip='[1-9][0-9]*'
 	OSC_PROCFS_HZ=$OSC_PROCFS_HZ /bin/osc_procfs_test >/tmp/selftest.log 2>&1
 	rc=$?
-	sed 's/^/  | /' /tmp/selftest.log
+	sed 's/^/  /' /tmp/selftest.log
 	totals=$(grep '^# Totals:' /tmp/selftest.log)
-	echo "selftest exit $rc, $totals"
+	echo "# selftest exit $rc, ${totals#\# }"
 	echo "$totals" | grep -Eq \
 		"^# Totals: pass:$want_pass fail:0 xfail:0 xpass:0 skip:$want_skip error:0\$"
 }

@@ -11,7 +11,7 @@
 #      depmod) and not loaded: the test loads them and leaves none loaded
 #   y  built in: the test passes with nothing to load
 #   n  absent: the test reports SKIP
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 OUT=/tmp/kselftest.out

@@ -4,7 +4,7 @@
 # graph tracer, configs/ftrace.config): for each file, the kernel
 # functions that one open-read-close of it runs, by name, as lines
 # "trace FILE CALLS FUNCTION" (readcost traces only itself).
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 T=/sys/kernel/tracing

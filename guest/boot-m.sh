@@ -4,7 +4,7 @@
 # check the files and the log, run the selftest, unload, check it is gone.
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 for m in $OSC_MODULES; do

@@ -9,7 +9,7 @@
 # and after either, kmemleak, lockdep and the log.
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 PHASE=${OSC_PHASE:-stress}

@@ -4,7 +4,7 @@
 # are there from boot, osc_simple's lines are in the boot log.
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 check "the three /proc entries are present at boot" all_present $OSC_FILES

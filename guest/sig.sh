@@ -11,7 +11,7 @@
 # service"; the signed ones load and pass the selftest.
 # Word lists such as $OSC_FILES are split on purpose: busybox sh has no arrays.
 # shellcheck disable=SC2086
-# shellcheck source=scripts/guest/lib.sh
+# shellcheck source=guest/lib.sh
 . /lib.sh
 
 # refused FILE: insmod FILE fails with "Key was rejected by service"
