@@ -1030,6 +1030,9 @@ ac_mounted_under() {
 # ac_prepare: the mini tree, the series and its subjects
 ac_prepare() {
 	AC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/osc-apply-cases.XXXXXX") || return 1
+	# the cases' files on a tmpfs of their own: on disk, a cold run's cases
+	# wait behind the writeback of the kernel source unpacked just before
+	mount -t tmpfs -o size=2g,mode=0700 osc-apply-cases "$AC_WORK" || return 1
 	AC_MINI=$AC_WORK/mini
 	mkdir -p "$AC_MINI"
 	git --git-dir="$PGIT" archive pristine "${AC_MINI_PATHS[@]}" | tar -C "$AC_MINI" -xf - || return 1
@@ -1093,6 +1096,9 @@ ac_restructure() {
 ac_cleanup() {
 	local m
 	while IFS= read -r m; do umount -l "$m" || warn "cannot unmount $m"; done < <(findmnt -rn -o TARGET | awk -v w="$AC_WORK/" 'index($0, w) == 1' | sort -r)
+	if findmnt -rn -o TARGET | grep -qxF -- "$AC_WORK"; then
+		umount "$AC_WORK" || umount -l "$AC_WORK" || warn "cannot unmount $AC_WORK"
+	fi
 	ac_mounted_under "$AC_WORK" || rm -rf "$AC_WORK"
 }
 

@@ -614,10 +614,11 @@ selftest_cell() {
 }
 
 # cell_needs KIND I: the stages (without the line's suffix) that the
-# KIND (build or boot) stage of row I's cell needs: the build of the
-# cell that makes the selftest for its arch; a build of its own kernel
-# the git checkout with the series; any other stage the build of the
-# kernel it uses, or its own build stage
+# KIND (build or boot) stage of row I's cell needs: always the build of
+# the cell that makes the selftest for its arch; then, for a boot, the
+# cell's own build stage if it has one; for a build of its own kernel,
+# apply_git (the series on the git checkout); for any other stage, the
+# build of the cell whose kernel it uses
 cell_needs() {
 	local kind=$1 i=$2 st
 	st=$(selftest_cell "$i") || { warn "no plain =m cell builds the selftest for ${MX_ARCH[i]} on ${MX_LINE[i]} (tests/matrix)"; return 1; }
