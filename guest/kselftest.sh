@@ -31,7 +31,8 @@ check "the kernel's config is at /boot/config-$REL" test -r "/boot/config-$REL"
 : >$OUT
 /kselftest/run_kselftest.sh >>$OUT 2>&1
 rc=$?
-sed 's/^/  | /' $OUT
+# the runner's KTAP, nested under the checks that follow
+sed 's/^/  /' $OUT
 
 case $OSC_OPTIONS in
 m | y)

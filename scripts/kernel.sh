@@ -174,12 +174,8 @@ mode_signed() { has_fragment "$1" module-sig; }
 # mode_hz MODE: the tick rate MODE's kernel is built with: N from its
 # fragment configs/hz-N.config, or the kernel's default, 250
 mode_hz() {
-	local f frags
-	frags=$(mode_field "$1" MX_FRAGS) || return 1
-	for f in $frags; do
-		[[ $f != hz-* ]] || { echo "${f#hz-}"; return; }
-	done
-	echo 250
+	local frags
+	frags=$(mode_field "$1" MX_FRAGS) && frags_hz "$frags"
 }
 
 # arch_make_args ARCH: what make needs to build for ARCH on this x86_64 host

@@ -50,6 +50,16 @@ mx_row() {
 	echo "${MX_ROW[$1/$2]}"
 }
 
+# frags_hz FRAGMENTS: the tick rate a row's fragments give its kernel: N
+# from configs/hz-N.config, or the kernel's default, 250
+frags_hz() {
+	local f
+	for f in $1; do
+		[[ $f != hz-* ]] || { echo "${f#hz-}"; return; }
+	done
+	echo 250
+}
+
 # matrix_arches: the arches of the matrix's cells, each once
 matrix_arches() { printf '%s\n' "${MX_ARCH[@]}" | sort -u; }
 

@@ -652,10 +652,9 @@ cell_kernel() { if [[ ${MX_KERNEL[$1]} == debian ]]; then echo "Debian ${MX_LINE
 
 # cell_hz I: the tick rate of the kernel row I's cell builds or boots
 cell_hz() {
-	local i=$1 f
+	local i=$1
 	[[ ${MX_KERNEL[i]} == build || ${MX_KERNEL[i]} == debian ]] || i=${MX_ROW[${MX_LINE[i]}/${MX_KERNEL[i]}]}
-	for f in ${MX_FRAGS[i]}; do [[ $f != hz-* ]] || { echo "${f#hz-}"; return; }; done
-	echo 250
+	frags_hz "${MX_FRAGS[i]}"
 }
 
 # cell_what I: the mode column of row I in the table
