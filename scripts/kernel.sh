@@ -51,11 +51,16 @@ unpack_source() {
 		{ warn "$KERNEL_SRC does not hold a kernel source tree"; return 1; }
 }
 
+# record_pristine: the plain tree as one commit, tagged pristine. Its
+# 90,000 loose objects stay loose: git's automatic gc would otherwise pack
+# them in the background (minutes of both cores, under the stages that
+# follow), and the local clone hard-links them whether packed or not.
 record_pristine() {
 	local version
 	version=$(make -s -C "$PLAIN" kernelversion) || return 1
 	rm -rf "$PGIT" &&
 		pgit init -q &&
+		pgit config gc.auto 0 &&
 		pgit add -f -A . &&
 		env "${PRISTINE_ENV[@]}" git --git-dir="$PGIT" --work-tree="$PLAIN" \
 			commit -q -m "Linux $version from $(basename "$KERNEL_SRC")" &&
@@ -64,7 +69,7 @@ record_pristine() {
 
 clone_git_tree() {
 	rm -rf "$GTREE" &&
-		git clone -q "$PGIT" "$GTREE" &&
+		git clone -q -c gc.auto=0 "$PGIT" "$GTREE" &&
 		git -C "$GTREE" checkout -q -B osc-procfs pristine
 }
 
