@@ -13,7 +13,7 @@ for m in $OSC_MODULES; do
 done
 check "osc_simple logged that it loaded" in_dmesg "osc_simple: loaded"
 check "osc_simple logged GOLDEN_RATIO_PRIME" \
-	in_dmesg "osc_simple: GOLDEN_RATIO_PRIME = 7046029254386353131"
+	in_dmesg "osc_simple: GOLDEN_RATIO_PRIME = $GOLDEN_RATIO_PRIME"
 check "osc_simple logged HZ = $OSC_PROCFS_HZ and jiffies" \
 	in_dmesg "osc_simple: HZ = $OSC_PROCFS_HZ, jiffies = [0-9]"
 for f in hello jiffies seconds; do

@@ -9,7 +9,7 @@
 
 check "the three /proc entries are present at boot" all_present $OSC_FILES
 check "osc_simple's load lines are in the boot log" \
-	in_dmesg "osc_simple: GOLDEN_RATIO_PRIME = 7046029254386353131"
+	in_dmesg "osc_simple: GOLDEN_RATIO_PRIME = $GOLDEN_RATIO_PRIME"
 check "osc_simple logged HZ = $OSC_PROCFS_HZ at boot" \
 	in_dmesg "osc_simple: HZ = $OSC_PROCFS_HZ, jiffies = [0-9]"
 check "built in, no osc_ module is listed" none_listed

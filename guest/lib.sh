@@ -12,6 +12,14 @@ MODDIR=/lib/modules/osc
 OSC_MODULES="osc_simple osc_hello osc_jiffies osc_seconds"
 OSC_FILES="/proc/hello /proc/jiffies /proc/seconds"
 
+# LONG_BITS: the width of the kernel's unsigned long, and so of jiffies;
+# GOLDEN_RATIO_PRIME as osc_simple logs it: the kernel's GOLDEN_RATIO_64
+# on a 64-bit kernel, GOLDEN_RATIO_32 on a 32-bit one (include/linux/hash.h)
+case $(uname -m) in
+i?86) LONG_BITS=32 GOLDEN_RATIO_PRIME=1640531527 ;;
+*) LONG_BITS=64 GOLDEN_RATIO_PRIME=7046029254386353131 ;;
+esac
+
 KTAP_N=0
 
 # check WHAT CMD...: run CMD; report whether it succeeded, as KTAP result

@@ -60,6 +60,14 @@ mu_sed() {
 # that putting it back loses nothing)
 mu_gtree_clean() { [[ -z $(git -C "$GTREE" status --porcelain) ]]; }
 
+# mu_gtree_sed FILE SCRIPT: edit the git checkout's FILE with sed SCRIPT;
+# fails unless the edit changed it
+mu_gtree_sed() {
+	local f=$GTREE/$1 before
+	before=$(sha1sum "$f")
+	sed -i "$2" "$f" && [[ $(sha1sum "$f") != "$before" ]]
+}
+
 # mu_gtree_restore: put back what a mutation changed in the git checkout
 mu_gtree_restore() { git -C "$GTREE" checkout -q -- samples/osc_procfs tools/testing/selftests/osc_procfs; }
 
@@ -71,13 +79,13 @@ stage_mutations() {
 	expect "control: the unbroken copy passes the stage 'source'" mu_child source
 
 	mu_copy
-	mu_sed tests/run.sh '/^stage_source() {/s/{ /{ return 1; /'
+	mu_sed tests/run.sh '/^stage_source() {$/a\	return 1'
 	expect "a stage that returns 1 without a failed check fails, and is named" mu_red source
 	expect "  ... the child says it ended with status 1 without a failed check" \
 		mu_says "stage 'source' ended with status 1 without a failed check"
 
 	mu_copy
-	mu_sed tests/run.sh '/^stage_source() {/s/{ /{ false; /'
+	mu_sed tests/run.sh '/^stage_source() {$/a\	false'
 	expect "a stage that hits an error (a failing command outside a check) fails, and is named" mu_red source
 	expect "  ... the child names the command that failed" mu_says "error: 'false' exited 1"
 
@@ -120,6 +128,21 @@ stage_mutations() {
 	expect "a selftest that leaves its modules loaded (osc_procfs.sh unloads nothing) turns boot_kselftest_m red" \
 		mu_red build_m boot_kselftest_m
 	mu_gtree_restore
+	# A deliberately wrong osc_seconds, as tutorials write it: the tick
+	# count kept in 32 bits and compared with "<" to guard against a
+	# clock going backwards. After the 32-bit wrap it reads 0 seconds.
+	expect "osc_seconds.c made wrong: ticks in a u32, compared with <" mu_gtree_sed samples/osc_procfs/osc_seconds.c \
+		's/^static u64 osc_seconds_loaded_at;$/static u32 osc_seconds_loaded_at;/
+		s/^\tu64 ticks = get_jiffies_64() - osc_seconds_loaded_at;$/\tu32 now = jiffies;\n\tu64 ticks = now < osc_seconds_loaded_at ? 0 : now - osc_seconds_loaded_at;/'
+	expect "  ... it turns boot_wrap_m red: 64-bit jiffies crosses 2^32" mu_red build_m boot_wrap_m
+	expect "  ... the child shows /proc/seconds wrong after the wrap" \
+		mu_says "FAIL guest: /proc/seconds after the wrap is the ticks since load over HZ"
+	expect "  ... it turns boot_wrap_i386 red: 32-bit jiffies wraps to 0" mu_red build_i386_m boot_wrap_i386
+	expect "  ... the child's never-backwards tests catch /proc/seconds going back" \
+		mu_says "FAIL guest: the never-backwards tests pass in every run across the wrap"
+	mu_gtree_restore
 	expect "the git checkout is as the series left it" mu_gtree_clean
+	expect "the =m kernels' modules are the series' own again (x86_64)" build_mode m
+	expect "the =m kernels' modules are the series' own again (i386)" build_mode i386-m
 	expect "the installed kselftest is the series' own again" install_kselftest
 }
