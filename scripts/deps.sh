@@ -37,6 +37,10 @@ MATRIX_PACKAGES=("$OSC_DISTRO_HEADERS" file)
 # the Debian suite whose sparse source build_sparse builds
 SPARSE_SUITE=sid
 APT_TMP=''
+# APT_ARCH: the one architecture a private apt state fetches lists and
+# packages of (never the machine's dpkg list of foreign architectures,
+# which these scripts leave as they found it)
+APT_ARCH=$(dpkg --print-architecture)
 SUDO=()
 ((EUID == 0)) || SUDO=(sudo)
 UPDATED=0
@@ -76,13 +80,15 @@ machine_mirror() {
 }
 
 # private_apt CMD ARGS...: apt-get or apt-cache CMD with the sources list
-# and state in APT_TMP only (private_apt_setup makes them)
+# and state in APT_TMP only (private_apt_setup makes them), for APT_ARCH
+# only
 private_apt() {
 	local cmd=$1
 	shift
 	"$cmd" -q -o Dir::Etc::SourceList="$APT_TMP/sources.list" -o Dir::Etc::SourceParts=/dev/null \
 		-o Dir::State::Lists="$APT_TMP/lists" -o Dir::Cache="$APT_TMP/cache" \
-		-o Dir::State::status=/dev/null "$@"
+		-o Dir::State::status=/dev/null \
+		-o APT::Architecture="$APT_ARCH" -o APT::Architectures="$APT_ARCH" "$@"
 }
 
 # private_apt_setup SUITE [deb-src]: a private apt state in a temporary
@@ -99,7 +105,7 @@ private_apt_setup() {
 	chmod -R a+rwX "$APT_TMP"
 	printf '%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
 		"$kind" "$mirror" "$suite" >"$APT_TMP/sources.list"
-	say "   $suite ($kind) on $mirror, through a private apt state in $APT_TMP"
+	say "   $suite ($kind, $APT_ARCH) on $mirror, through a private apt state in $APT_TMP"
 	private_apt apt-get update >"$APT_TMP/update.log" 2>&1 ||
 		{ cat "$APT_TMP/update.log"; die "apt-get update of $suite failed (above); check the network and run again"; }
 }
@@ -151,35 +157,28 @@ build_sparse() {
 }
 
 # fetch_busybox ARCH: Debian's busybox-static for ARCH (the package its
-# facts name, PACKAGE:DPKG-ARCH), unpacked into the cache (not installed:
-# it would replace the host's own busybox)
+# facts name, PACKAGE:DPKG-ARCH), from this machine's own release through
+# a private apt state for that architecture, unpacked into the cache (not
+# installed: it would replace the host's own busybox)
 fetch_busybox() {
-	local arch=$1 dest tmp f pkg darch
+	local arch=$1 dest f pkg
 	dest=$(arch_busybox "$arch")
 	pkg=$(arch_fact "$arch" busybox)
-	darch=${pkg##*:}
 	if [[ -x $dest ]]; then
 		say "   busybox for $arch already in $dest"
 		return 0
 	fi
-	if ! dpkg --print-foreign-architectures | grep -qx "$darch"; then
-		say "   adding the $darch architecture to dpkg, for its package lists"
-		"${SUDO[@]}" dpkg --add-architecture "$darch" || die "dpkg --add-architecture $darch failed"
-		UPDATED=0
-	fi
-	apt_update
-	tmp=$(mktemp -d)
-	chmod 777 "$tmp" # apt downloads as its own user, _apt, who must write here
-	if ! (cd "$tmp" && apt-get download -q "$pkg" && dpkg -x ./*.deb root); then
-		rm -rf "$tmp"
-		die "could not fetch $pkg from Debian's archive"
-	fi
+	APT_ARCH=${pkg##*:} private_apt_setup "$(machine_release)"
+	(cd "$APT_TMP/get" && APT_ARCH=${pkg##*:} private_apt apt-get download "${pkg%%:*}") \
+		>"$APT_TMP/download.log" 2>&1 ||
+		{ cat "$APT_TMP/download.log"; die "could not download $pkg from Debian's archive (above)"; }
+	dpkg -x "$APT_TMP"/get/*.deb "$APT_TMP/root" || die "dpkg -x of $pkg failed; nothing was kept, run again"
 	mkdir -p "$(dirname "$dest")"
-	for f in "$tmp"/root/{bin,usr/bin}/busybox; do
-		[[ ! -x $f ]] || cp "$f" "$dest"
+	for f in "$APT_TMP"/root/{bin,usr/bin}/busybox; do
+		[[ ! -x $f ]] || cp "$f" "$dest.tmp"
 	done
-	rm -rf "$tmp"
-	[[ -x $dest ]] || die "$pkg holds no bin/busybox or usr/bin/busybox; nothing installed at $dest"
+	[[ -x $dest.tmp ]] || die "$pkg holds no bin/busybox or usr/bin/busybox; nothing installed at $dest"
+	mv "$dest.tmp" "$dest"
 	say "   busybox for $arch in $dest"
 }
 
