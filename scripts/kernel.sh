@@ -160,10 +160,19 @@ mode_field() {
 
 mode_arch() { mode_field "$1" MX_ARCH; }
 
+# mode_build_dir MODE: MODE's object directory. With OSC_BUILTIN_DIR=1
+# (make quick), our options built in or left out (=y, =n) build in a
+# directory of their own, $BUILD-builtin, so that going from =m to =y
+# and back relinks no kernel: an edit to a module then rebuilds four
+# modules in one and four objects and the kernel in the other. Made the
+# first time (a cold build); make check keeps one directory, as a second
+# cold build would cost it 4 minutes. (A copy of the =m directory does
+# not do: objtool's own build records absolute paths, rebuilds itself in
+# a copy, and every object then depends on the new objtool.)
 mode_build_dir() {
 	local flavour
 	flavour=$(mode_flavour "$1")
-	echo "$BUILD${flavour:+-$flavour}"
+	echo "$BUILD${flavour:+-$flavour}$([[ ${OSC_BUILTIN_DIR:-} != 1 || $(mode_opt "$1") == m ]] || echo -builtin)"
 }
 
 # has_fragment MODE NAME: MODE's kernel merges configs/NAME.config
@@ -236,19 +245,43 @@ make_sig_keys() {
 	printf 'CONFIG_MODULE_SIG_KEY="%s"\n' "$dir/signing_key.pem" >"$dir/key.config"
 }
 
-# configure MODE: the QEMU base config with our options as MODE says
+# config_stamp MODE FRAGMENT...: what a configuration is made of: MODE,
+# its make arguments, the fragments' text and every Kconfig file of the
+# tree, tracked ones by content (apply.sh rewrites the series' files
+# each time it runs)
+config_stamp() {
+	local mode=$1
+	shift
+	(
+		cd "$GTREE" &&
+			printf '%s\n' "$mode" "$(arch_make_args "$(mode_arch "$mode")")" &&
+			cat -- "$@" &&
+			git ls-files -z -- '*Kconfig*' | xargs -0 sha1sum
+	) | sha1sum | cut -d' ' -f1
+}
+
+# configure MODE: the QEMU base config with our options as MODE says. A
+# .config that this made from the same stamp, unchanged since, is kept
+# (merge_config.sh takes 4 s; switching the options relinks the kernel)
 configure() {
-	local mode=$1 log=$OUT/config-$1.log dir frags make_args
+	local mode=$1 log=$OUT/config-$1.log dir frags make_args stamp
 	dir=$(mode_build_dir "$mode")
 	read -ra make_args <<<"$(arch_make_args "$(mode_arch "$mode")")"
 	! mode_signed "$mode" || make_sig_keys || return 1
 	frags=$(mode_fragments "$mode") || return 1
 	mapfile -t frags <<<"$frags"
-	mkdir -p "$dir"
+	stamp=$(config_stamp "$mode" "${frags[@]}") || return 1
+	if [[ -f $dir/.config && -f $dir/.osc-config-stamp &&
+		$(<"$dir/.osc-config-stamp") == "$stamp $(sha1sum <"$dir/.config" | cut -d' ' -f1)" ]]; then
+		say "   $dir/.config: made from these fragments and Kconfig files, kept"
+		return 0
+	fi
+	mkdir -p "$dir" && rm -f "$dir/.osc-config-stamp"
 	(cd "$GTREE" && env "${make_args[@]}" scripts/kconfig/merge_config.sh -n -O "$dir" \
 		"${frags[@]}") >"$log" 2>&1 ||
 		{ cat "$log"; return 1; }
-	untaken_values "$log" "${frags[@]}"
+	untaken_values "$log" "${frags[@]}" || return 1
+	echo "$stamp $(sha1sum <"$dir/.config" | cut -d' ' -f1)" >"$dir/.osc-config-stamp"
 }
 
 # untaken_values LOG FRAGMENT...: fails when merge_config.sh's LOG says a

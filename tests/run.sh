@@ -156,18 +156,27 @@ await_unpack() {
 	[[ ! -f $UNPACK_DIR/$1.log ]] || sed 's/^/   | /' "$UNPACK_DIR/$1.log"
 }
 
+# stage_checkpatch: each patch checked, all at once (one perl each)
 stage_checkpatch() {
 	needs source || return 1
-	local p out rc
+	local p dir=$OUT/checkpatch pids=() patches=() k rc
+	rm -rf "$dir" && mkdir -p "$dir"
 	for p in "$OSC_TOP"/patches/0*.patch; do
 		[[ $p == */0000-cover-letter.patch ]] && continue
+		patches+=("$p")
+		(cd "$PLAIN" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict "$p") \
+			>"$dir/${p##*/}.out" 2>&1 &
+		pids+=($!)
+	done
+	for k in "${!patches[@]}"; do
+		p=${patches[k]}
 		rc=0
-		out=$(cd "$PLAIN" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict "$p" 2>&1) || rc=$?
-		if ((rc == 0)) && grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+		wait "${pids[k]}" || rc=$?
+		if ((rc == 0)) && grep -q '^total: 0 errors, 0 warnings, 0 checks' "$dir/${p##*/}.out"; then
 			pass "checkpatch --strict: ${p##*/}"
 		else
-			say "$out"
-			fail "checkpatch --strict: ${p##*/}"
+			cat "$dir/${p##*/}.out"
+			fail "checkpatch --strict: ${p##*/} (exit $rc)"
 		fi
 	done
 }
