@@ -359,10 +359,16 @@ has_all() {
 not_grep() { ! grep -av -E '^(not )?ok [0-9]+ |^  ' "$2" | grep -E "$1"; }
 
 # boot_scenario MODE SCENARIO: boot OUT/MODE's kernel with
-# guest/SCENARIO.sh and count its checks
+# guest/SCENARIO.sh and count its checks. Every boot but the debug
+# kernel's runs with guest time counting instructions (boot.sh --warp):
+# a busy host then cannot make the guest lose ticks (in real time the
+# selftest has read /proc/jiffies advancing 942 times a second at
+# HZ=1000, and under 900, a failure, once in eight make quick runs), and
+# the selftest's sleeps cost no real time. The debug kernel's
+# boots run on 2 CPUs at once, which -icount would run one at a time.
 boot_scenario() {
 	local mode=$1 log=$OUT/boot-$1.log
-	if ! boot_mode "$mode" "$OSC_TOP/guest/$2.sh" "$log"; then
+	if ! boot_mode "$mode" "$OSC_TOP/guest/$2.sh" "$log" "" --warp; then
 		fail "boot the $mode kernel and run guest/$2.sh (console log: $log)"
 		return 1
 	fi
@@ -471,7 +477,7 @@ boot_oot_in() {
 	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$kernel" --memory 1024 \
 		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" \
 		--log "$log" --selftest "$(selftest_dir "$ARCH")/osc_procfs_test" \
-		--append "$facts OSC_KVER=$5" "${mods[@]}"; then
+		--append "$facts OSC_KVER=$5" --warp "${mods[@]}"; then
 		fail "boot $kernel and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
@@ -528,8 +534,6 @@ cell_build_plain() {
 	expect "the selftest is a static $ARCH executable ($(arch_fact "$ARCH" executable))" \
 		grep -q "$(arch_fact "$ARCH" executable).*statically linked" <(file -L "$(selftest_dir "$ARCH")/osc_procfs_test")
 	[[ $MODE == m ]] || return 0
-	expect "install the selftest as a CI does (make -C tools/testing/selftests TARGETS=osc_procfs install)" \
-		install_kselftest
 	expect "make modules_install put the four modules and modules.dep in $OUT/m/root" \
 		installed_modules "$OUT/m/root"
 }
@@ -580,15 +584,14 @@ cell_boot_debug() {
 # modules, sleeps past that moment and reads them again; QEMU's -icount
 # sleep=off (boot.sh --warp) makes those five minutes of guest time pass
 # in seconds. The kernel is the cell's own kernel, as it is built: nothing
-# is changed to move the wrap closer. tsc=reliable: under -icount the TSC
-# is the instruction count, as steady as a clock gets, but the kernel
-# cannot check it against another clock (this small kernel has no HPET or
-# ACPI timer), so it would not use it for high-resolution timers and the
-# tick would never stop when idle: each of the 300,000 idle ticks of the
-# five minutes would then cost real time (57 s a boot at HZ=1000).
+# is changed to move the wrap closer. (boot.sh adds the arch's
+# warp_append, tsc=reliable on x86: without a clock the kernel trusts for
+# high-resolution timers the tick never stops when idle, and each of the
+# 300,000 idle ticks of the five minutes costs real time: 57 s a boot at
+# HZ=1000.)
 cell_boot_wrap() {
 	local log=$OUT/boot-$CELL.log
-	if ! boot_mode "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$log" tsc=reliable --warp; then
+	if ! boot_mode "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$log" "" --warp; then
 		fail "boot the =$OPTS kernel with guest time jumping over idle time and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
@@ -617,7 +620,7 @@ cell_build_sig() {
 }
 cell_boot_sig() {
 	local log=$OUT/boot-$CELL.log
-	if ! boot_mode "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$log" module.sig_enforce=1; then
+	if ! boot_mode "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$log" module.sig_enforce=1 --warp; then
 		fail "boot the =$OPTS kernel with module.sig_enforce=1 and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
@@ -663,12 +666,14 @@ cell_boot_distro() {
 # installed in /lib/modules and not loaded
 cell_boot_kselftest() {
 	local log=$OUT/boot-$CELL.log boot=$OUT/$CELL-boot trees=()
+	expect "install the selftest as a CI does (make -C tools/testing/selftests TARGETS=osc_procfs install)" \
+		install_kselftest || return 1
 	rm -rf "$boot" && mkdir -p "$boot" && cp "$OUT/$MODE/.config" "$boot/config-$(build_kver)" || return 1
 	trees=(--tree "$OUT/kselftest:/kselftest" --tree "$boot:/boot")
 	[[ $OPTS != m ]] || trees+=(--tree "$OUT/$MODE/root/lib/modules:/lib/modules")
 	if ! "$OSC_TOP/scripts/boot.sh" --arch "$ARCH" --kernel "$OUT/$MODE/$(basename "$(arch_image "$ARCH")")" \
 		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" --log "$log" \
-		--append "OSC_OPTIONS=$OPTS" "${trees[@]}"; then
+		--append "OSC_OPTIONS=$OPTS" --warp "${trees[@]}"; then
 		fail "boot the =$OPTS kernel and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
