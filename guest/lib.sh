@@ -108,3 +108,39 @@ debug_log_clean() {
 	sed 's/^/  | /' /tmp/verdict.txt
 	return $rc
 }
+
+# The kernel's tick count and the wrap, for the scenarios that read
+# across it (wrap.sh, grade.sh). WRAP is 2^32: a 32-bit kernel's jiffies
+# wraps to 0 there, a 64-bit kernel's crosses it; both start 300 s of
+# ticks before it (INITIAL_JIFFIES). sleep_until counts in HZ, which the
+# scenario sets. Arithmetic is awk's (doubles, exact below 2^53): busybox
+# sh's may be 32-bit on a 32-bit guest.
+WRAP=4294967296
+
+# unwrap T: a tick count on one scale across the wrap: a 32-bit count
+# that has wrapped (below 2^31) gets 2^32 added. Right within 2^31 ticks
+# of the wrap, which these scenarios never leave.
+unwrap() { awk -v t="$1" -v w=$WRAP 'BEGIN { printf "%.0f", t < w / 2 ? t + w : t }'; }
+
+# ticks: the kernel's tick count now, unwrapped; raw_ticks: as it reads
+raw_ticks() { sed -n 's/^jiffies: //p' /proc/timer_list | head -n 1; }
+ticks() { unwrap "$(raw_ticks)"; }
+
+# calc EXPR: EXPR in awk, printed as an integer
+calc() { awk "BEGIN { printf \"%.0f\", $1 }"; }
+
+# within V LO HI: LO <= V <= HI
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
+
+# sleep_until T: sleep until the tick count reaches T (unwrapped). sleep
+# counts the guest's clock, which runs a little apart from the ticks under
+# TCG: sleep again for what is left, up to 20 times, else fail.
+sleep_until() {
+	target=$(calc "$1")
+	n=0
+	while left=$(calc "$target - $(ticks)") && [ "$left" -gt 0 ]; do
+		n=$((n + 1))
+		[ $n -le 20 ] || return 1
+		sleep "$(awk -v n="$left" -v hz="$HZ" 'BEGIN { printf "%.3f", n / hz }')" || return 1
+	done
+}

@@ -9,42 +9,12 @@
 # /proc/timer_list (an unsigned long, as jiffies is), not the guest's
 # clock: under TCG the two drift apart by a few percent. The host runs
 # this guest with guest time jumping over idle time (boot.sh --warp).
-# Arithmetic is awk's (doubles, exact below 2^53): busybox sh's may be
-# 32-bit on a 32-bit guest.
+# The tick helpers (ticks, within, sleep_until ...) are guest/lib.sh's.
 # shellcheck disable=SC2086
 # shellcheck source=guest/lib.sh
 . /lib.sh
 
 HZ=$OSC_PROCFS_HZ
-WRAP=4294967296
-
-# unwrap T: a tick count on one scale across the wrap: a 32-bit count
-# that has wrapped (below 2^31) gets 2^32 added. Right within 2^31 ticks
-# of the wrap, which this scenario never leaves.
-unwrap() { awk -v t="$1" -v w=$WRAP 'BEGIN { printf "%.0f", t < w / 2 ? t + w : t }'; }
-
-# ticks: the kernel's tick count now, unwrapped; raw_ticks: as it reads
-raw_ticks() { sed -n 's/^jiffies: //p' /proc/timer_list | head -n 1; }
-ticks() { unwrap "$(raw_ticks)"; }
-
-# calc EXPR: EXPR in awk, printed as an integer
-calc() { awk "BEGIN { printf \"%.0f\", $1 }"; }
-
-# within V LO HI: LO <= V <= HI
-within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
-
-# sleep_until T: sleep until the tick count reaches T (unwrapped). sleep
-# counts the guest's clock, which runs a little apart from the ticks under
-# TCG: sleep again for what is left, up to 20 times, else fail.
-sleep_until() {
-	target=$(calc "$1")
-	n=0
-	while left=$(calc "$target - $(ticks)") && [ "$left" -gt 0 ]; do
-		n=$((n + 1))
-		[ $n -le 20 ] || return 1
-		sleep "$(awk -v n="$left" -v hz="$HZ" 'BEGIN { printf "%.3f", n / hz }')" || return 1
-	done
-}
 
 echo "# $(uname -m): jiffies is $LONG_BITS bits wide, HZ = $HZ"
 t=$(raw_ticks)

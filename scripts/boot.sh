@@ -8,7 +8,7 @@
 #           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
 #           [--tree HOSTDIR:GUESTDIR]... [--append ARGS] [--smp CPUS]
 #           [--timeout SECONDS] [--icount | --warp] [--arch ARCH]
-#           [--busybox PATH] [--memory MiB]
+#           [--busybox PATH] [--memory MiB] [--idle SECONDS]
 #
 # Each arch boots on the QEMU machine, with the console, that its facts
 # in scripts/arch/ARCH say (x86_64: qemu-system-x86_64 -M pc, ttyS0).
@@ -26,6 +26,10 @@
 # 18 s of real time early in boot; at shift=4 its whole boot takes under
 # 3 s.) The kernel's command line gets the arch's warp_append.
 #
+# --idle ends a guest whose console has printed nothing for SECONDS (a
+# kernel spinning with its one CPU, which no guest timer can stop); the
+# exit status is then 125.
+#
 # The guest's /init (guest/init) runs the scenario and powers off.
 # Exits 0 if the guest ran the scenario to its end.
 set -euo pipefail
@@ -34,7 +38,7 @@ set -euo pipefail
 
 WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
 MODULES=() BINS=() TREES=() SMP=1 ICOUNT=()
-TIMEOUT=300 ARCH=x86_64 BUSYBOX='' MEMORY=512
+TIMEOUT=300 ARCH=x86_64 BUSYBOX='' MEMORY=512 IDLE=0
 
 usage() {
 	sed -n '/^#   boot.sh/,/^# Exits/p' "$0" | sed 's/^# \{0,1\}//'
@@ -60,6 +64,7 @@ parse_args() {
 		--arch) ARCH=$2 ;;
 		--busybox) BUSYBOX=$2 ;;
 		--memory) MEMORY=$2 ;;
+		--idle) IDLE=$2 ;;
 		*) usage ;;
 		esac
 		shift 2
@@ -136,11 +141,32 @@ run_qemu() {
 	local cpio=$1 machine console
 	read -ra machine <<<"$(arch_fact "$ARCH" qemu)"
 	console=$(arch_fact "$ARCH" console)
-	timeout --foreground "$TIMEOUT" "${machine[@]}" \
-		"${ICOUNT[@]}" -m "$MEMORY" -smp "$SMP" -nodefaults -no-reboot -display none \
-		-serial stdio -monitor none \
-		-kernel "$KERNEL" -initrd "$cpio" \
-		-append "console=$console panic=-1 $APPEND" </dev/null
+	QEMU=("${machine[@]}" "${ICOUNT[@]}" -m "$MEMORY" -smp "$SMP" -nodefaults -no-reboot
+		-display none -serial stdio -monitor none -kernel "$KERNEL" -initrd "$cpio"
+		-append "console=$console panic=-1 $APPEND")
+	if ((IDLE == 0)); then
+		timeout --foreground "$TIMEOUT" "${QEMU[@]}" </dev/null
+	else
+		timeout "$TIMEOUT" "${QEMU[@]}" </dev/null &
+		watch_idle $!
+	fi
+}
+
+# watch_idle PID: wait for PID; kill it once LOG has not grown for IDLE
+# seconds (status 125)
+watch_idle() {
+	local pid=$1 size=-1 now still=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		now=$(stat -c %s "$LOG")
+		if ((now == size)); then still=$((still + 1)); else still=0 size=$now; fi
+		if ((still >= IDLE)); then
+			kill "$pid" 2>/dev/null || :
+			wait "$pid" || :
+			return 125
+		fi
+	done
+	wait "$pid"
 }
 
 main() {
@@ -152,6 +178,11 @@ main() {
 	t0=$(now_s)
 	run_qemu "$WORK/initramfs.cpio" >"$LOG" 2>&1 || rc=$?
 	say "   guest: $(basename "$SCENARIO") ran for $(elapsed "$t0") s, console log in $LOG"
+	if ((rc == 125)); then
+		warn "   the console printed nothing for $IDLE s: the guest was killed; the end of the console log:"
+		tail -n 20 "$LOG" >&2
+		return 1
+	fi
 	if ((rc == 124)); then
 		warn "   qemu timed out after $TIMEOUT s; the end of the console log:"
 		tail -n 20 "$LOG" >&2

@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Grade students' own modules of the lab: build them out of tree against
+# a pinned kernel, run them in a QEMU guest, and say what is wrong.
+# ./grade.sh --help says how.
+set -euo pipefail
+# shellcheck source=grade/lib.sh
+. "$(dirname "$0")/grade/lib.sh"
+# shellcheck source=scripts/kernel.sh
+. "$OSC_TOP/scripts/kernel.sh"
+
+JOBS=$(nproc) LINE=$OSC_BASE_LINE ARCH=x86_64 JSON='' CSV='' KTAP=0 QUIET=0 KEEP=''
+DIRS=()
+# RUN: this run's scratch directory; SUBS[i]: the i-th submission's
+# work directory in it
+RUN='' KVER='' MODE=''
+SUBS=()
+
+usage() {
+	cat <<'EOT'
+usage: ./grade.sh [options] DIR...
+
+Grade a student's own modules of the lab (simple, hello, jiffies,
+seconds): build each one out of tree against a pinned kernel, load it in
+a QEMU guest, read its /proc file the ways programs read files, unload
+it and load it again, and read it across the tick counter's wrap. Each
+check is a line, pass or FAIL; under a failure, what was seen, why that
+is wrong and the idiom that fixes it. The last line is "Score: N/M".
+
+Each DIR is one submission. A part of the lab is found in it by name:
+simple.c, hello.c, jiffies.c, seconds.c, anywhere in DIR (the shallowest
+wins); else, for hello, jiffies and seconds, a .c file that creates that
+/proc file (proc_create("hello", ...) or #define PROC_NAME "hello").
+Any subset will do; a part not found is not graded (with --all, it
+fails). Only the .c file of each part and the .h files of DIR are
+copied, and built with a Kbuild file of the grader's: nothing of the
+submission runs on this machine (not its Makefile, not a script). The
+modules run only inside the guest; a crash or hang is a failed check,
+and the other modules are graded in a fresh guest.
+
+  -j N          grade N submissions at once, a guest each (default: the
+                number of cores)
+  --line L      the kernel line: 7.3 (default), 6.12 or 6.1
+  --arch A      x86_64 (default), i386 (a 32-bit kernel, whose jiffies
+                really wraps to 0) or arm64
+  --all         a part missing from a submission counts as failed
+  --json FILE   the verdicts as JSON
+  --csv FILE    one row a submission, one column a check (1 or 0)
+  --ktap        print KTAP (the kernel's test format) instead of text
+  --keep DIR    keep the scratch copies, build logs and console logs in
+                DIR (it must not exist)
+  -q            no per-check rows: a line a submission
+  -h, --help    this text
+
+The kernel is built once, into the cache that make demo uses (about 5
+minutes the first time; $OSC_CACHE, by default ~/.cache/osc-procfs).
+Exit status: 0 when every check of every submission passed, 1 when one
+failed, 2 when the grader could not run.
+EOT
+}
+
+bad_usage() {
+	printf 'grade.sh: %s\nTry ./grade.sh --help.\n' "$1" >&2
+	exit 2
+}
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		-j) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || bad_usage "-j takes a number of jobs"; JOBS=$2 && shift ;;
+		-j[1-9]*) JOBS=${1#-j} ;;
+		--line) LINE=${2:-} && shift ;;
+		--arch) ARCH=${2:-} && shift ;;
+		--all) ALL=1 ;;
+		--json) JSON=${2:-} && shift ;;
+		--csv) CSV=${2:-} && shift ;;
+		--ktap) KTAP=1 ;;
+		--keep) KEEP=${2:-} && shift ;;
+		-q) QUIET=1 ;;
+		-h | --help) usage && exit 0 ;;
+		--) shift && DIRS+=("$@") && break ;;
+		-*) bad_usage "no option $1" ;;
+		*) DIRS+=("$1") ;;
+		esac
+		shift
+	done
+	((${#DIRS[@]})) || bad_usage "name at least one submission DIR"
+	[[ -n ${OSC_LINE_DIR[$LINE]:-} ]] || bad_usage "--line $LINE: the lines are ${OSC_LINES[*]}"
+	local d
+	for d in "${DIRS[@]}"; do
+		[[ -d $d ]] || bad_usage "$d is not a directory (each DIR is one submission)"
+	done
+	[[ -z $KEEP || ! -e $KEEP ]] || bad_usage "--keep $KEEP: it exists; name a new directory"
+}
+ALL=0
+
+# grade_mode: the kernel of the matrix that grades: the =m kernel of the
+# line and arch, the one make demo builds on x86_64 (our own modules are
+# in it as modules, and never loaded in the grader's guest)
+grade_mode() {
+	if [[ $ARCH == x86_64 ]]; then MODE=m; else MODE=$ARCH-m; fi
+	mode_row "$MODE" >/dev/null 2>&1 ||
+		{ warn "grade.sh: no $ARCH kernel on $LINE in tests/matrix; try --arch x86_64, or --line $OSC_BASE_LINE"; exit 2; }
+}
+
+# kernel_ready: the kernel, its build directory and the selftest are
+# there and of one build
+kernel_ready() {
+	local dir
+	dir=$(mode_build_dir "$MODE")
+	[[ -f $OUT/$MODE/$(basename "$(arch_image "$ARCH")") && -f $dir/Module.symvers &&
+		-x $(selftest_dir "$ARCH")/osc_procfs_test ]] && cmp -s "$dir/.config" "$OUT/$MODE/.config"
+}
+
+# build_grade_kernel: what make demo does up to the boot, for MODE
+build_grade_kernel() {
+	local deps=()
+	[[ $LINE == "$OSC_BASE_LINE" && $ARCH == x86_64 ]] || deps=(--matrix)
+	"$OSC_TOP/scripts/deps.sh" "${deps[@]}" || return 1
+	step "prepare the kernel source ($KERNEL_SRC)" prepare_source || return 1
+	mkdir -p "$OUT"
+	step "apply the series with apply.sh" apply_series_git || return 1
+	step "build the $LINE $ARCH kernel (make O=$(mode_build_dir "$MODE"))" build_mode "$MODE" || return 1
+	step "build the selftest" build_selftest "$ARCH"
+}
+
+# probe_bin: the guest's probe, built for ARCH when its source is newer
+probe_bin() {
+	local bin=$OUT/grade-$ARCH/grade_probe cross
+	cross=$(arch_make_args "$ARCH" | sed -n 's/.*CROSS_COMPILE=\([^ ]*\).*/\1/p')
+	mkdir -p "${bin%/*}"
+	if [[ ! -x $bin || $OSC_TOP/guest/grade_probe.c -nt $bin ]]; then
+		"${cross}gcc" -static -O2 -Wall -Werror -o "$bin" "$OSC_TOP/guest/grade_probe.c" || return 1
+	fi
+	echo "$bin"
+}
+
+# export_kernel: the facts grade/submission.sh reads from the environment
+export_kernel() {
+	local dir
+	dir=$(mode_build_dir "$MODE")
+	export GRADE_KDIR=$dir GRADE_ARCH=$ARCH GRADE_MAKE GRADE_HZ GRADE_PROBE GRADE_BUSYBOX
+	export GRADE_KERNEL=$OUT/$MODE/$(basename "$(arch_image "$ARCH")")
+	export GRADE_CPIO=$dir/usr/gen_init_cpio GRADE_SELFTEST
+	GRADE_SELFTEST=$(selftest_dir "$ARCH")/osc_procfs_test
+	GRADE_MAKE=$(arch_make_args "$ARCH")
+	GRADE_HZ=$(config_hz "$MODE")
+	GRADE_PROBE=$(probe_bin) || { warn "grade.sh: could not build guest/grade_probe.c for $ARCH"; return 1; }
+	GRADE_BUSYBOX=$(arch_busybox "$ARCH")
+	KVER=$(cat "$dir/include/config/kernel.release")
+}
+
+# prepare_kernel: the grading kernel, built if it is not there yet
+prepare_kernel() {
+	set_paths
+	grade_mode
+	if ! kernel_ready; then
+		say "grade.sh: no $LINE $ARCH kernel in $OSC_CACHE yet: building it once (about 5 minutes)"
+		build_grade_kernel || { warn "grade.sh: the kernel could not be built; see the lines above, fix, and run again"; exit 2; }
+	fi
+	export_kernel || exit 2
+}
+
+# grade_one I: grade submission I in its work directory
+grade_one() {
+	local work=${SUBS[$1]} t0 rc=0
+	t0=$(now_s)
+	"$OSC_TOP/grade/submission.sh" "${DIRS[$1]}" "$work" >"$work/grade.log" 2>&1 || rc=$?
+	elapsed "$t0" >"$work/seconds"
+	echo "$rc" >"$work/status"
+}
+
+# score I: "PASSED TOTAL" of submission I (with --all, the checks of a
+# missing part count as failed)
+score() {
+	local work=${SUBS[$1]} p t=0 m=0 c
+	[[ -f $work/result.tsv ]] && read -r p t < <(awk -F'\t' '{ t++; p += $2 } END { print p + 0, t + 0 }' "$work/result.tsv")
+	if ((ALL)); then
+		for c in "${PARTS[@]}"; do
+			grep -q "^$c	" "$work/parts" 2>/dev/null || m=$((m + $(wc -w <<<"${PART_CHECKS[$c]}")))
+		done
+	fi
+	echo "${p:-0} $((t + m))"
+}
+
+# progress I DONE: the line a finished submission gets
+progress() {
+	local s
+	s=$(score "$1")
+	if [[ $(cat "${SUBS[$1]}/status") == 2 ]]; then
+		say "$2/${#DIRS[@]} ${DIRS[$1]}: no module of the lab found in $(cat "${SUBS[$1]}/seconds") s"
+	else
+		say "$2/${#DIRS[@]} ${DIRS[$1]}: ${s% *}/${s#* } in $(cat "${SUBS[$1]}/seconds") s"
+	fi
+}
+
+# grade_all: every submission, JOBS at a time
+grade_all() {
+	local i running=0 finished=0 j
+	local -A reported=()
+	for i in "${!DIRS[@]}"; do
+		SUBS[i]=$RUN/$i
+		mkdir -p "${SUBS[i]}"
+	done
+	for i in "${!DIRS[@]}"; do
+		while ((running >= JOBS)); do
+			wait -n || :
+			running=$((running - 1))
+			for j in "${!DIRS[@]}"; do
+				[[ -f ${SUBS[j]}/status && -z ${reported[$j]:-} ]] || continue
+				reported[$j]=1 finished=$((finished + 1))
+				((KTAP)) || progress "$j" "$finished" >&2
+			done
+		done
+		grade_one "$i" &
+		running=$((running + 1))
+	done
+	wait
+	for j in "${!DIRS[@]}"; do
+		[[ -z ${reported[$j]:-} ]] || continue
+		finished=$((finished + 1))
+		((KTAP)) || progress "$j" "$finished" >&2
+	done
+}
+
+# grader_errors: no submission's grading failed for the grader's own
+# sake (a guest without its tools, a crash of submission.sh)
+grader_errors() {
+	local i st bad=0
+	for i in "${!DIRS[@]}"; do
+		st=$(cat "${SUBS[i]}/status")
+		[[ $st == [02] ]] && continue
+		bad=1
+		warn "grade.sh: could not grade ${DIRS[i]} (exit $st): $(cat "${SUBS[i]}/error" 2>/dev/null ||
+			tail -n 3 "${SUBS[i]}/grade.log")"
+	done
+	((bad == 0)) || warn "grade.sh: this is the grader's fault, not the submission's; run it again with --keep DIR to see its logs"
+	return "$bad"
+}
+
+main() {
+	local t0 i
+	t0=$(now_s)
+	prepare_kernel
+	RUN=$(mktemp -d "${TMPDIR:-/tmp}/osc-grade.XXXXXX")
+	trap 'rm -rf "$RUN"' EXIT
+	((KTAP)) || say "grading ${#DIRS[@]} submission(s) on Linux $KVER $ARCH (HZ=$GRADE_HZ), $JOBS at a time" >&2
+	grade_all
+	grader_errors || exit 2
+	# shellcheck source=grade/report.sh
+	. "$OSC_TOP/grade/report.sh"
+	report
+	[[ -z $JSON ]] || report_json >"$JSON"
+	[[ -z $CSV ]] || report_csv >"$CSV"
+	if [[ -n $KEEP ]]; then
+		cp -r "$RUN" "$KEEP"
+		for i in "${!DIRS[@]}"; do printf '%s\t%s\n' "$i" "${DIRS[i]}"; done >"$KEEP/index"
+		((KTAP)) || say "kept the work of each submission in $KEEP (index: $KEEP/index)" >&2
+	fi
+	((KTAP)) || ((${#DIRS[@]} == 1)) || say "graded ${#DIRS[@]} submissions in $(elapsed "$t0") s" >&2
+	all_passed
+}
+
+parse_args "$@"
+with_lock main

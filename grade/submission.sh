@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Grade one submission: find its modules, build each out of tree in a
+# scratch copy with a Kbuild file of ours, boot them in a guest (a fresh
+# one after each crash or hang) and write the verdict of every check.
+# grade.sh runs it, one process a submission; nothing of the submission
+# runs here: not its Makefile, not a script. Only its .c and .h files
+# are copied, and only the compiler reads them.
+#
+#   grade/submission.sh SUBMISSION WORK
+#
+# The kernel comes from the environment grade.sh exports: GRADE_KDIR (its
+# build directory), GRADE_MAKE (make's arch arguments), GRADE_KERNEL,
+# GRADE_CPIO, GRADE_SELFTEST, GRADE_PROBE, GRADE_BUSYBOX, GRADE_ARCH,
+# GRADE_HZ. WORK gets:
+#   parts            PART and the file it was taken from, a line each
+#   build/PART/      the scratch copy: PART.c, the headers, Kbuild
+#   build-PART.log   the compiler's output
+#   console-N.log    the console of the Nth guest
+#   result.tsv       ID, 1 or 0, what was seen, the reason key: a line a
+#                    check; lines of "seen" are joined by \x1f
+# Exits 0 when it wrote result.tsv (whatever the verdicts), 2 when it
+# found no module ("parts" is then empty), 3 when the guest could not
+# grade (what went wrong is in WORK/error).
+set -euo pipefail
+# shellcheck source=grade/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SUB='' WORK=''
+declare -A FILE=() OK=() SEEN=() REASON=() NOTRUN=()
+US=$'\x1f'
+# how long a guest may print nothing before it is taken as hung, and
+# the longest a guest may run, in seconds of real time
+IDLE=15 GUEST_MAX=300
+
+# find_parts: each part's file: PART.c anywhere in the submission (the
+# shallowest), else a .c file that creates /proc/PART
+find_parts() {
+	local part f
+	for part in "${PARTS[@]}"; do
+		f=$(cd "$SUB" && find . -type f -name "$part.c" -printf '%d %P\n' | sort -n | head -n 1 | cut -d' ' -f2-)
+		if [[ -z $f && $part != simple ]]; then
+			f=$(cd "$SUB" && grep -rlE --include='*.c' "proc_create[_a-z]*\(\s*\"$part\"|define\s+PROC_NAME\s+\"$part\"" . |
+				sed 's|^\./||' | sort | head -n 1)
+		fi
+		[[ -z $f ]] || FILE[$part]=$f
+	done
+	for part in "${PARTS[@]}"; do
+		[[ -z ${FILE[$part]:-} ]] || printf '%s\t%s\n' "$part" "${FILE[$part]}"
+	done >"$WORK/parts"
+}
+
+# record ID OK SEEN [REASON]: a verdict; the first one for ID stands
+record() {
+	[[ -z ${OK[$1]:-} ]] || return 0
+	OK[$1]=$2 SEEN[$1]=$3 REASON[$1]=${4:-}
+}
+
+# outside_includes FILE...: lines that reach for files outside the
+# submission (an absolute or ../ include, an .incbin)
+outside_includes() {
+	grep -nE '^\s*#\s*include\s*["<](/|.*\.\./)|\.incbin' "$@" || return 1
+}
+
+# stage PART: the scratch copy of PART: its file as PART.c, every header
+# of the submission beside it, and our Kbuild
+stage() {
+	local part=$1 dir=$WORK/build/$1
+	mkdir -p "$dir"
+	cp -- "$SUB/${FILE[$part]}" "$dir/$part.c"
+	(cd "$SUB" && find . -type f -name '*.h' -exec cp -t "$dir/" -- {} +)
+	printf 'obj-m := %s.o\n' "$part" >"$dir/Kbuild"
+}
+
+# build PART: make's modules target on the scratch copy; its verdict in
+# build-PART.verdict (run in the background, one a part, all at once)
+build() {
+	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad
+	read -ra make_args <<<"$GRADE_MAKE"
+	if bad=$(cd "$dir" && outside_includes ./*.c ./*.h 2>/dev/null); then
+		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
+	else
+		timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
+	fi
+	sed -i "s|$dir/||g" "$log"
+	if [[ -f $dir/$part.ko ]]; then
+		printf '1\t%s\t-\n' "$(w=$(warnings "$log") && echo "${w:--}")" >"$WORK/build-$part.verdict"
+		return 0
+	fi
+	first=$(grep -m1 -E 'error:|ERROR:|outside the submission' "$log" || tail -n 1 "$log")
+	hint=$(build_hint "$log")
+	printf '0\t%s\tbuild_error\n' "${first}${hint:+$US}${hint:+hint: $hint}$(w=$(warnings "$log") &&
+		[[ -n $w ]] && printf '%s%s' "$US" "$w")" >"$WORK/build-$part.verdict"
+}
+
+# build_all: every part built at once; their verdicts
+build_all() {
+	local part ok seen reason
+	for part in "${!FILE[@]}"; do build "$part" & done
+	wait
+	for part in "${!FILE[@]}"; do
+		IFS=$'\t' read -r ok seen reason <"$WORK/build-$part.verdict"
+		[[ $seen != - ]] || seen=''
+		record "$part.build" "$ok" "$seen" "${reason#-}"
+	done
+}
+
+# warnings LOG: the compiler's warnings, each with its file and line
+warnings() { grep -E 'warning:' "$1" | sed 's/^/warning: /' | head -n 5 | paste -sd "$US" || :; }
+
+# build_hint LOG: the hint of grade/build-hints.tsv's first matching row
+build_hint() {
+	local re hint
+	while IFS=$'\t' read -r re hint; do
+		[[ -n $re && $re != \#* ]] || continue
+		grep -qE -- "$re" "$1" && { printf '%s' "$hint"; return 0; }
+	done <"$OSC_TOP/grade/build-hints.tsv"
+}
+
+# boot PARTS WRAPS N: one guest with these parts; its console log
+boot() {
+	local parts=$1 wraps=$2 n=$3 mods=() p
+	for p in ${parts//,/ } ${wraps//,/ }; do
+		[[ " ${mods[*]} " == *"/$p.ko "* ]] || mods+=(--module "$WORK/build/$p/$p.ko")
+	done
+	"$OSC_TOP/scripts/boot.sh" --arch "$GRADE_ARCH" --kernel "$GRADE_KERNEL" --cpio-tool "$GRADE_CPIO" \
+		--busybox "$GRADE_BUSYBOX" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
+		--scenario "$OSC_TOP/guest/grade.sh" --log "$WORK/console-$n.log" --warp \
+		--timeout "$GUEST_MAX" --idle "$IDLE" "${mods[@]}" \
+		--append "oops=panic OSC_PROCFS_HZ=$GRADE_HZ OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
+		>"$WORK/boot-$n.out" 2>&1 || :
+}
+
+# splat_lines LOG FROM: the first lines of a kernel report after line FROM
+splat_lines() {
+	tail -n +"$2" "$1" | grep -E 'Oops|BUG|WARNING|Kernel panic|RIP:|PC is at|Call Trace|KASAN' |
+		grep -v '^# ' | head -n 6 | paste -sd "$US" || :
+}
+
+# read_console LOG: the verdicts of one guest; sets STARTED (parts that
+# began), CRASHED (the check running when the guest stopped, if any)
+read_console() {
+	local log=$1 line id='' seen='' reason='' n=0 start_n=0 done=0
+	STARTED=() CRASHED=''
+	while IFS= read -r line; do
+		n=$((n + 1))
+		case $line in
+		"# grade: begin "*) STARTED+=("${line#\# grade: begin }") ;;
+		"# grade: notrun "*) line=${line#\# grade: notrun } && NOTRUN[${line%%:*}]=${line#*: } ;;
+		"# grade: done") done=1 ;;
+		"# grade: error: "*) echo "${line#\# grade: error: } (console log: $log)" >"$WORK/error" && return 0 ;;
+		"# start "*) id=${line#\# start } seen='' reason='' start_n=$n ;;
+		"# seen: "*) seen+=${seen:+$US}${line#\# seen: } ;;
+		"# reason: "*) reason=${line#\# reason: } ;;
+		"ok "[0-9]*" "*) record "${line#ok * }" 1 "$seen" && id='' ;;
+		"not ok "[0-9]*" "*) record "${line#not ok * }" 0 "$seen" "$reason" && id='' ;;
+		esac
+	done < <(tr -d '\r' <"$log")
+	((done)) && return 0
+	if [[ -n $id ]]; then
+		CRASHED=$id
+		local splat
+		splat=$(splat_lines <(tr -d '\r' <"$log") "$start_n")
+		if [[ -n $splat ]]; then
+			record "$id" 0 "${seen:+$seen$US}the kernel crashed here:$US$splat" crash
+			record "${id%%.*}.no_splat" 0 "$splat" crash
+		else
+			record "$id" 0 "${seen:+$seen$US}the guest stopped answering here (no output for $IDLE s) and was killed" hang
+		fi
+		NOTRUN[${id%%.*}]="the guest $([[ -n $splat ]] && echo crashed || echo hung) in $id"
+	fi
+}
+
+# run_guests: boot guests until every built part has been graded, each
+# new guest with the parts its predecessor did not reach
+run_guests() {
+	local parts=() wraps=() n=0 p next_parts next_wraps
+	for p in "${PARTS[@]}"; do
+		[[ ${OK[$p.build]:-0} == 1 ]] || continue
+		parts+=("$p")
+		[[ $p == hello ]] || wraps+=("$p")
+	done
+	while ((${#parts[@]} + ${#wraps[@]})); do
+		n=$((n + 1))
+		boot "$(IFS=,; echo "${parts[*]}")" "$(IFS=,; echo "${wraps[*]}")" "$n"
+		read_console "$WORK/console-$n.log"
+		[[ ! -f $WORK/error ]] || exit 3
+		[[ -n $CRASHED ]] || break
+		next_parts=() next_wraps=()
+		for p in "${parts[@]}"; do
+			[[ " ${STARTED[*]} " == *" $p "* ]] || next_parts+=("$p")
+		done
+		for p in "${wraps[@]}"; do
+			[[ -n ${OK[$p.wrap]:-} || $p == "${CRASHED%%.*}" ]] || next_wraps+=("$p")
+		done
+		parts=("${next_parts[@]}") wraps=("${next_wraps[@]}")
+		echo "$n" >"$WORK/guests"
+	done
+	echo "$n" >"$WORK/guests"
+}
+
+# fill: every check of a found part that has no verdict failed as not run
+fill() {
+	local part c why
+	for part in "${PARTS[@]}"; do
+		[[ -n ${FILE[$part]:-} ]] || continue
+		for c in ${PART_CHECKS[$part]}; do
+			[[ -z ${OK[$part.$c]:-} ]] || continue
+			if [[ ${OK[$part.build]} != 1 ]]; then
+				why="$part.build failed"
+			else
+				why=${NOTRUN[$part]:-the guest did not report it (see its console log)}
+			fi
+			record "$part.$c" 0 "not run: $why" not_run
+		done
+	done
+}
+
+# write_results: result.tsv; an empty field is "-" (a shell's read
+# would merge two tabs)
+write_results() {
+	local part c id seen
+	for part in "${PARTS[@]}"; do
+		[[ -n ${FILE[$part]:-} ]] || continue
+		for c in ${PART_CHECKS[$part]}; do
+			id=$part.$c
+			seen=${SEEN[$id]//$'\t'/ }
+			printf '%s\t%s\t%s\t%s\n' "$id" "${OK[$id]}" "${seen:--}" "${REASON[$id]:--}"
+		done
+	done >"$WORK/result.tsv"
+}
+
+main() {
+	local part
+	(($# == 2)) || { echo "usage: grade/submission.sh SUBMISSION WORK" >&2; exit 2; }
+	SUB=$1 WORK=$2
+	mkdir -p "$WORK"
+	find_parts
+	[[ -s $WORK/parts ]] || exit 2
+	for part in "${!FILE[@]}"; do stage "$part"; done
+	build_all
+	run_guests
+	fill
+	write_results
+}
+
+main "$@"
