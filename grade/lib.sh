@@ -18,14 +18,16 @@ done <"$OSC_TOP/grade/parts"
 unset _part _checks
 
 # check_text ID REASON FIELD: the most specific row of grade/checks.tsv:
-# the id and reason, the name and reason, the id, the name
+# the id and reason, the name and reason, "*" and the reason, the id,
+# the name
 check_text() {
 	local id=$1 reason=${2:--} name=${1#*.}
 	awk -F'\t' -v id="$id" -v name="$name" -v reason="$reason" -v f="$3" '
 		/^#/ { next }
 		$1 == id && $2 == reason { r[1] = $f }
 		$1 == name && $2 == reason { r[2] = $f }
-		$1 == id && $2 == "-" { r[3] = $f }
-		$1 == name && $2 == "-" { r[4] = $f }
-		END { for (i = 1; i <= 4; i++) if (i in r) { print r[i]; exit } }' "$OSC_TOP/grade/checks.tsv"
+		$1 == "*" && $2 == reason { r[3] = $f }
+		$1 == id && $2 == "-" { r[4] = $f }
+		$1 == name && $2 == "-" { r[5] = $f }
+		END { for (i = 1; i <= 5; i++) if (i in r) { print r[i]; exit } }' "$OSC_TOP/grade/checks.tsv"
 }

@@ -40,7 +40,7 @@ find_parts() {
 	for part in "${PARTS[@]}"; do
 		f=$(cd "$SUB" && find . -type f -name "$part.c" -printf '%d %P\n' | sort -n | head -n 1 | cut -d' ' -f2-)
 		if [[ -z $f && $part != simple ]]; then
-			f=$(cd "$SUB" && grep -rlE --include='*.c' "proc_create[_a-z]*\(\s*\"$part\"|define\s+PROC_NAME\s+\"$part\"" . |
+			f=$(cd "$SUB" && { grep -rlE --include='*.c' "proc_create[_a-z]*\(\s*\"$part\"|define\s+PROC_NAME\s+\"$part\"" . || :; } |
 				sed 's|^\./||' | sort | head -n 1)
 		fi
 		[[ -z $f ]] || FILE[$part]=$f
@@ -80,7 +80,7 @@ build() {
 	if bad=$(cd "$dir" && outside_includes ./*.c ./*.h 2>/dev/null); then
 		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
 	else
-		timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
+		LC_ALL=C timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
 	fi
 	sed -i "s|$dir/||g" "$log"
 	if [[ -f $dir/$part.ko ]]; then
@@ -105,14 +105,30 @@ build_all() {
 	done
 }
 
-# warnings LOG: the compiler's warnings, each with its file and line
-warnings() { grep -E 'warning:' "$1" | sed 's/^/warning: /' | head -n 5 | paste -sd "$US" || :; }
+# warnings LOG: the compiler's warnings, each with its file and line,
+# and the notes of grade/build-hints.tsv on the sources
+warnings() {
+	{
+		grep -E 'warning:' "$1" | head -n 5
+		source_notes "$(dirname "$1")/build/$(basename "$1" .log | sed 's/^build-//')"
+	} | paste -sd "$US" || :
+}
+
+# source_notes DIR: the notes of grade/build-hints.tsv ("note" rows)
+# whose pattern a source file in DIR matches
+source_notes() {
+	local kind re hint
+	while IFS=$'\t' read -r kind re hint; do
+		[[ $kind == note ]] || continue
+		grep -qE -- "$re" "$1"/*.c && printf 'note: %s\n' "$hint"
+	done <"$OSC_TOP/grade/build-hints.tsv"
+}
 
 # build_hint LOG: the hint of grade/build-hints.tsv's first matching row
 build_hint() {
-	local re hint
-	while IFS=$'\t' read -r re hint; do
-		[[ -n $re && $re != \#* ]] || continue
+	local kind re hint
+	while IFS=$'\t' read -r kind re hint; do
+		[[ $kind == error ]] || continue
 		grep -qE -- "$re" "$1" && { printf '%s' "$hint"; return 0; }
 	done <"$OSC_TOP/grade/build-hints.tsv"
 }
@@ -131,10 +147,16 @@ boot() {
 		>"$WORK/boot-$n.out" 2>&1 || :
 }
 
-# splat_lines LOG FROM: the first lines of a kernel report after line FROM
+# splat_lines LOG FROM: a kernel report after line FROM: its first
+# lines, where the kernel was (RIP, pc), the first frames of its trace
 splat_lines() {
-	tail -n +"$2" "$1" | grep -E 'Oops|BUG|WARNING|Kernel panic|RIP:|PC is at|Call Trace|KASAN' |
-		grep -v '^# ' | head -n 6 | paste -sd "$US" || :
+	tail -n +"$2" "$1" | awk '
+		/^# / { next }
+		/Oops|BUG|WARNING|KASAN|Kernel panic/ && n++ < 3 { print; next }
+		/RIP: 0010|pc :|PC is at/ && !rip++ { print; next }
+		/Call Trace:/ { t = 1; next }
+		t && /<\/TASK>/ { t = 0 }
+		t && /^\[ *[0-9.]*\]  +[a-z_]/ && f++ < 4 { print }' | awk '!seen[$0]++' | paste -sd "$US" || :
 }
 
 # read_console LOG: the verdicts of one guest; sets STARTED (parts that

@@ -58,6 +58,11 @@ probe() {
 # new_lines MARK: the kernel log after its first MARK lines, without the
 # timestamps
 new_lines() { dmesg | tail -n +$(($1 + 1)) | sed 's/^\[[^]]*\] *//'; }
+# module_lines MARK: those of them a module printed, less the kernel's
+# own notes on loading it (taints, signatures) and its clock switches
+module_lines() {
+	new_lines "$1" | grep -vE ': loading out-of-tree module taints kernel|: module verification failed|^clocksource: |^tsc: '
+}
 log_count() { dmesg | wc -l; }
 one_line() { tr '\n' '|' | sed 's/|$//; s/|/ | /g'; }
 
@@ -72,8 +77,11 @@ has_tick() {
 }
 
 do_insmod() {
+	m0=$(log_count)
 	out=$(insmod "$MODDIR/$1.ko" 2>&1) && return 0
-	seen "insmod $1.ko: $out $(new_lines "$mark" | tail -n 3 | one_line)"
+	seen "$out"
+	new_lines "$m0" | grep -E 'already registered|Unknown symbol|error|fail' | head -n 3 |
+		while IFS= read -r l; do seen "$l"; done
 	return 1
 }
 do_rmmod() {
@@ -109,7 +117,7 @@ content() {
 selftest_case() {
 	timeout -s KILL $TIMEOUT /bin/osc_procfs_test -r "$1" >/tmp/case.log 2>&1
 	rc=$?
-	sed -n 's/^# osc_procfs_test\.c:[0-9]*:/# seen: /p' /tmp/case.log
+	sed -n "s/^# osc_procfs_test\\.c:[0-9]*:/# seen: the selftest's $1: /p" /tmp/case.log
 	case $rc in 124 | 137)
 		seen "no answer in $TIMEOUT s: the test never ended, and was killed"
 		echo "# reason: hang"
@@ -147,7 +155,7 @@ small_reads() { probe small "$1" 1 && probe small "$1" 5; }
 # simple_log: what simple logged on load (LOAD_LINES, between ticks T0
 # and T1) and on unload (since UNLOAD_MARK, between R0 and R1)
 simple_log() {
-	un=$(new_lines "$unload_mark")
+	un=$(module_lines "$unload_mark")
 	seen "on load: $(echo "$load_lines" | one_line)"
 	seen "on unload: $(echo "$un" | one_line)"
 	ok=0
@@ -178,8 +186,11 @@ reload() {
 	do_rmmod "$1"
 }
 
+# splat MARK: the kernel's reports since line MARK of its log, each line once
+splat() { new_lines "$1" | grep -E "$SPLAT" | awk '!seen[$0]++'; }
+
 no_splat() {
-	bad=$(new_lines "$mark" | grep -E "$SPLAT")
+	bad=$(splat "$mark")
 	[ -z "$bad" ] && seen "no Oops, BUG, WARNING or lock report" && return 0
 	seen "$(echo "$bad" | head -n 4 | one_line)"
 	return 1
@@ -197,7 +208,7 @@ grade_part() {
 		return
 	fi
 	t1=$($P ticks)
-	load_lines=$(new_lines "$mark")
+	load_lines=$(module_lines "$mark")
 	gcheck "$part.license" license_ok "$part"
 	if [ "$part" = simple ]; then
 		unload_mark=$(log_count)
@@ -262,7 +273,7 @@ simple_wrap() {
 		b0=$($P ticks)
 		if [ $step = rmmod ]; then do_rmmod simple || return 1; else do_insmod simple || return 1; fi
 		b1=$($P ticks)
-		l=$(new_lines "$m")
+		l=$(module_lines "$m")
 		seen "$step after the wrap logged: $(echo "$l" | one_line)"
 		has_tick "$l" "$b0" "$b1" || { seen "no jiffies from $b0 to $b1 in it" && ok=1; }
 	done
@@ -282,7 +293,7 @@ wrap_check() {
 	esac
 	rc=$?
 	is_listed "$1" && rmmod "$1"
-	bad=$(new_lines "$mark" | grep -E "$SPLAT")
+	bad=$(splat "$mark")
 	[ -z "$bad" ] || { seen "$(echo "$bad" | head -n 4 | one_line)" && rc=1; }
 	return $rc
 }

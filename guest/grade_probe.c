@@ -26,7 +26,7 @@
  *   grade_probe efault PATH           a read() into an unmapped address
  *                                     fails with EFAULT
  *   grade_probe write PATH            a write() fails (root may open the
- *                                     file for writing), the text stays
+ *                                     file for writing)
  *   grade_probe removed PATH MODULE   open PATH, rmmod MODULE, then: PATH
  *                                     is gone and a read() of the open
  *                                     descriptor fails
@@ -383,19 +383,18 @@ static int do_write(const char *path)
 	seen();
 	if (fd < 0) {
 		printf("open for writing fails: %s", strerror(errno));
-	} else {
-		r = write(fd, "1\n", 2);
-		close(fd);
-		if (r >= 0) {
-			printf("write() of 2 bytes returned %zd (success)", r);
-			return verdict(false, "write_worked");
-		}
-		printf("write() fails: %s", strerror(errno));
+		return verdict(true, NULL);
 	}
-	len = read_path(path, after, sizeof(after));
-	printf("; then it reads ");
-	quote(after, len > 0 ? len : 0);
-	return verdict(len > 0 && text_ok(path, after), "text_changed");
+	r = write(fd, "1\n", 2);
+	close(fd);
+	if (r >= 0) {
+		len = read_path(path, after, sizeof(after));
+		printf("write() of 2 bytes returned %zd (success); then the file reads ", r);
+		quote(after, len > 0 ? len : 0);
+		return verdict(false, "write_worked");
+	}
+	printf("write() fails: %s", strerror(errno));
+	return verdict(true, NULL);
 }
 
 static int do_removed(const char *path, const char *module)

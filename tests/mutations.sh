@@ -145,4 +145,13 @@ stage_mutations() {
 	expect "the =m kernels' modules are the series' own again (x86_64)" build_mode m
 	expect "the =m kernels' modules are the series' own again (i386)" build_mode i386-m
 	expect "the installed kselftest is the series' own again" install_kselftest
+
+	# the grader: a guest check made to pass whatever it reads
+	mu_copy
+	mu_sed guest/grade.sh 's/reread) gcheck "$1.reread" probe reread "$2" ;;/reread) gcheck "$1.reread" true ;;/'
+	export OSC_GRADE_CASES=proc_ops
+	expect "a grader check that always passes (reread) turns grade red on the corpus' proc_ops" mu_red grade
+	unset OSC_GRADE_CASES
+	expect "  ... the child names the check and what proc_ops/expected says of it" \
+		mu_says "hello.reread: passed, where tests/grade/proc_ops/expected says it must fail"
 }

@@ -18,6 +18,8 @@ set -euo pipefail
 . "$OSC_TOP/tests/apply-cases.sh"
 # shellcheck source=tests/mutations.sh
 . "$OSC_TOP/tests/mutations.sh"
+# shellcheck source=tests/grade-cases.sh
+. "$OSC_TOP/tests/grade-cases.sh"
 
 # The stages come from kernel-lines and tests/matrix (plan_stages): for
 # each line its own stages, LINE_STAGES (named with the line as a suffix
@@ -28,7 +30,7 @@ set -euo pipefail
 # suite to catch each.
 LINE_STAGES=(source checkpatch apply_plain apply_git apply_cases export)
 BASE_ONLY=(checkpatch)
-AFTER_BUILD_M=(prefixes warnings menuconfig)
+AFTER_BUILD_M=(prefixes warnings menuconfig grade)
 # STAGE_ROW[STAGE]: the matrix row of a cell's stage, STAGE_KIND[STAGE]
 # its kind (build or boot); STAGE_LINE[STAGE]: the line a stage runs on
 declare -A STAGE_ROW=() STAGE_KIND=() STAGE_LINE=()

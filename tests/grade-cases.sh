@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# The grader tested: the stage grade of tests/run.sh, which sources this
+# file (it uses run.sh's expect, pass and fail). ./grade.sh grades the
+# corpus of tests/grade/ (its README says what each submission is) on the
+# base line's =m kernel, which build_m made; each submission's checks are
+# held to its file "expected". OSC_GRADE_CASES names a few of them
+# instead (the mutations stage grades proc_ops alone).
+
+GC_MARK=/tmp/osc-grade-makefile-ran
+
+# gc_cases: the corpus' submissions to grade, as directories
+gc_cases() {
+	local c
+	if [[ -n ${OSC_GRADE_CASES:-} ]]; then
+		for c in $OSC_GRADE_CASES; do echo "tests/grade/$c"; done
+	else
+		(cd "$OSC_TOP" && find tests/grade -mindepth 2 -maxdepth 2 -name expected -printf '%h\n' | sort)
+	fi
+}
+
+# gc_expected CASE ID: what CASE's file "expected" says of check ID: 1
+# (pass) or 0 (fail); the last fail or pass line with a matching
+# pattern decides, and pass is the default
+gc_expected() {
+	local kind pats p want=1
+	while read -r kind pats; do
+		[[ $kind == pass || $kind == fail ]] || continue
+		for p in $pats; do
+			# shellcheck disable=SC2053 # p is a pattern
+			[[ $2 == $p ]] || continue
+			if [[ $kind == pass ]]; then want=1; else want=0; fi
+		done
+	done < <(set -f && cat "$OSC_TOP/$1/expected")
+	echo "$want"
+}
+
+# gc_json_checks CASE: CASE's checks in the JSON report, "ID OK" a line
+gc_json_checks() {
+	jq -r --arg dir "$1" '.submissions[] | select(.dir == $dir) | .checks[] | "\(.id) \(.ok)"' "$GC_JSON"
+}
+
+# gc_seen CASE ID: what check ID of CASE saw
+gc_seen() {
+	jq -r --arg dir "$1" --arg id "$2" '.submissions[] | select(.dir == $dir) | .checks[] |
+		select(.id == $id) | .seen' "$GC_JSON"
+}
+
+# gc_verdicts CASE: every check of CASE got the verdict its file
+# "expected" names; the ones that did not are shown
+gc_verdicts() {
+	local id ok want bad=0
+	while read -r id ok; do
+		want=$(gc_expected "$1" "$id")
+		[[ $ok == true ]] && ok=1 || ok=0
+		[[ $ok != "$want" ]] || continue
+		say "       $id: $( ((ok)) && echo passed || echo failed), where $1/expected says it must $( ((want)) && echo pass || echo fail)"
+		gc_seen "$1" "$id" | sed 's/^/         seen: /'
+		bad=1
+	done < <(gc_json_checks "$1")
+	return "$bad"
+}
+
+# gc_seen_matches CASE ID REGEX: what check ID of CASE saw matches REGEX
+gc_seen_matches() {
+	gc_seen "$1" "$2" | grep -qE -- "$3" && return 0
+	say "       $1 $2 saw:"
+	gc_seen "$1" "$2" | sed 's/^/         | /'
+	return 1
+}
+
+# gc_graded CASE: CASE is in the report, with checks
+gc_graded() {
+	jq -e --arg dir "$1" '[.submissions[] | select(.dir == $dir) | .checks[]] | length > 0' "$GC_JSON" >/dev/null
+}
+
+# gc_score_line CASE: CASE's block of the text report ends with its
+# score, as the JSON report counts it
+gc_score_line() {
+	local want
+	want=$(jq -r --arg dir "$1" '.submissions[] | select(.dir == $dir) | "Score: \(.score)/\(.total)"' "$GC_JSON")
+	awk -v c="== $1: " -v want="$want" 'index($0, c) == 1 { on = 1; next }
+		on && /^== / { exit }
+		on && /^Score: / { last = $0 }
+		END { exit last != want }' "$GC_TEXT"
+}
+
+# gc_refused: a DIR that does not exist: exit 2, and the message says so
+gc_refused() {
+	local rc=0 out
+	out=$("$OSC_TOP/grade.sh" "$OSC_TOP/tests/grade/no-such-submission" 2>&1) || rc=$?
+	((rc == 2)) && grep -q 'is not a directory' <<<"$out" && return 0
+	say "       exit $rc: $out"
+	return 1
+}
+
+# gc_case CASE: the checks of one submission of the corpus
+gc_case() {
+	local c=$1 id re
+	if [[ $(basename "$c") == empty ]]; then
+		expect "$c: no module found, said so in the report" \
+			jq -e --arg dir "$c" '.submissions[] | select(.dir == $dir) | .error == "no module of the lab found" and .total == 0' "$GC_JSON" >/dev/null
+		expect "$c: the text says no module of the lab was found in it" grep -q "^== $c: no module of the lab found" "$GC_TEXT"
+		return
+	fi
+	expect "$c: graded, with its checks in the JSON report" gc_graded "$c" || return 0
+	expect "$c: every check as $c/expected says" gc_verdicts "$c"
+	expect "$c: its block of the text report ends with its score" gc_score_line "$c"
+	while read -r id re; do
+		expect "$c: $id saw /$re/" gc_seen_matches "$c" "$id" "$re"
+	done < <(sed -n 's/^seen //p' "$OSC_TOP/$c/expected")
+}
+
+# gc_ktap: the KTAP report has a plan line and a result a submission,
+# each with its own plan and results nested
+gc_ktap() {
+	local n=$1
+	[[ $(head -n 1 "$GC_KTAP") == "KTAP version 1" && $(sed -n 2p "$GC_KTAP") == "1..$n" ]] &&
+		(($(grep -cE '^(not )?ok [0-9]+ ' "$GC_KTAP") == n)) &&
+		(($(grep -cE '^  1\.\.[0-9]+$' "$GC_KTAP") == n))
+}
+
+gc_ktap_ok() { ! grep -q '^  not ok' "$GC_KTAP" && grep -qx 'ok 1 tests/grade/correct' "$GC_KTAP"; }
+
+# gc_csv N: the CSV has a header and N rows, each with as many fields
+gc_csv() {
+	awk -F, -v n="$1" 'NR == 1 { f = NF } NF != f { bad = 1 } END { exit bad || NR != n + 1 }' "$GC_CSV"
+}
+
+stage_grade() {
+	local cases=() c rc=0
+	needs build_m || return 1
+	mapfile -t cases < <(gc_cases)
+	GC_JSON=$OUT/grade/corpus.json GC_CSV=$OUT/grade/corpus.csv GC_KTAP=$OUT/grade/correct.ktap
+	GC_TEXT=$OUT/grade/corpus.txt
+	mkdir -p "$OUT/grade" && rm -f "$GC_MARK"
+	expect "grade.sh refuses a DIR that does not exist: exit 2, and says why" gc_refused
+	# the batch, as a teacher runs it
+	(cd "$OSC_TOP" && ./grade.sh -j "$OSC_JOBS" --json "$GC_JSON" --csv "$GC_CSV" "${cases[@]}") \
+		>"$GC_TEXT" 2>"$GC_TEXT.err" || rc=$?
+	sed 's/^/       /' "$GC_TEXT.err"
+	expect "the batch of ${#cases[@]} exits 1: some of its checks fail (exit $rc)" [ "$rc" = 1 ]
+	expect "the JSON report has the ${#cases[@]} submissions" \
+		jq -e --argjson n "${#cases[@]}" '.submissions | length == $n' "$GC_JSON" || return 1
+	expect "the CSV has a header and a row a submission, all as wide" gc_csv "${#cases[@]}"
+	for c in "${cases[@]}"; do gc_case "$c"; done
+	[[ " ${cases[*]} " != *" tests/grade/evil_makefile "* ]] ||
+		expect "the submission's Makefile never ran ($GC_MARK is not there)" [ ! -e "$GC_MARK" ]
+	[[ " ${cases[*]} " == *" tests/grade/correct "* ]] || return 0
+	# a student's run of the correct submission, in KTAP
+	rc=0
+	(cd "$OSC_TOP" && ./grade.sh --ktap tests/grade/correct) >"$GC_KTAP" 2>"$GC_KTAP.err" || rc=$?
+	expect "the correct submission alone exits 0 (exit $rc)" [ "$rc" = 0 ]
+	expect "--ktap: a plan line, and the submission's own plan and results nested" gc_ktap 1
+	expect "--ktap: every nested result is ok, and so is the submission" gc_ktap_ok
+}
