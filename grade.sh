@@ -140,8 +140,8 @@ export_kernel() {
 	local dir
 	dir=$(mode_build_dir "$MODE")
 	export GRADE_KDIR=$dir GRADE_ARCH=$ARCH GRADE_MAKE GRADE_HZ GRADE_PROBE GRADE_BUSYBOX
-	export GRADE_KERNEL=$OUT/$MODE/$(basename "$(arch_image "$ARCH")")
-	export GRADE_CPIO=$dir/usr/gen_init_cpio GRADE_SELFTEST
+	export GRADE_KERNEL GRADE_CPIO=$dir/usr/gen_init_cpio GRADE_SELFTEST
+	GRADE_KERNEL=$OUT/$MODE/$(basename "$(arch_image "$ARCH")")
 	GRADE_SELFTEST=$(selftest_dir "$ARCH")/osc_procfs_test
 	GRADE_MAKE=$(arch_make_args "$ARCH")
 	GRADE_HZ=$(config_hz "$MODE")

@@ -14,7 +14,8 @@
 # ID", what was seen ("# seen: ..."), maybe "# reason: KEY", then "ok N
 # ID" or "not ok N ID". A check that cannot run prints nothing: the host
 # counts it as failed, with the "# grade: notrun PART: WHY" line before.
-# shellcheck disable=SC2086
+# Word lists are split on purpose: busybox sh has no arrays.
+# shellcheck disable=SC2086,SC2046
 # shellcheck source=guest/lib.sh
 . /lib.sh
 
@@ -259,7 +260,10 @@ reload_after() {
 	a1=$($P ticks)
 	case $1 in
 	jiffies) probe jiffies "$2" || { rmmod "$1"; return 1; } ;;
-	seconds) sleep 2 && probe seconds "$2" "$a0" "$a1" "$HZ" || { rmmod "$1"; return 1; } ;;
+	seconds)
+		sleep 2
+		probe seconds "$2" "$a0" "$a1" "$HZ" || { rmmod "$1"; return 1; }
+		;;
 	esac
 	do_rmmod "$1"
 }
@@ -282,6 +286,7 @@ simple_wrap() {
 
 # wrap_check PART: the part's reads after the wrap
 wrap_check() {
+	fail='' w0='' w1=''
 	eval "fail=\${WFAIL_$1:-} w0=\$W0_$1 w1=\$W1_$1"
 	[ -z "$fail" ] || { seen "$fail" && return 1; }
 	mark=$(log_count)
@@ -313,8 +318,10 @@ grade_wrap() {
 	for p in "$@"; do gcheck "$p.wrap" wrap_check "$p"; done
 }
 
-[ -x $P ] && [ -x /bin/osc_procfs_test ] && [ -n "$HZ" ] ||
-	{ echo "# grade: error: the guest lacks $P, /bin/osc_procfs_test or OSC_PROCFS_HZ" && exit 1; }
+if [ ! -x $P ] || [ ! -x /bin/osc_procfs_test ] || [ -z "$HZ" ]; then
+	echo "# grade: error: the guest lacks $P, /bin/osc_procfs_test or OSC_PROCFS_HZ"
+	exit 1
+fi
 echo "# grade: $(uname -r) $(uname -m), HZ=$HZ, jiffies $(raw_ticks), $(calc "$WRAP - $(ticks)") ticks before the wrap"
 for p in $(echo "$OSC_GRADE" | tr , ' '); do grade_part "$p"; done
 [ -z "$OSC_GRADE_WRAP" ] || grade_wrap $(echo "$OSC_GRADE_WRAP" | tr , ' ')

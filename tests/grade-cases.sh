@@ -98,6 +98,7 @@ gc_refused() {
 gc_case() {
 	local c=$1 id re
 	if [[ $(basename "$c") == empty ]]; then
+		# shellcheck disable=SC2016 # jq's own variables
 		expect "$c: no module found, said so in the report" \
 			jq -e --arg dir "$c" '.submissions[] | select(.dir == $dir) | .error == "no module of the lab found" and .total == 0' "$GC_JSON" >/dev/null
 		expect "$c: the text says no module of the lab was found in it" grep -q "^== $c: no module of the lab found" "$GC_TEXT"
@@ -140,6 +141,7 @@ stage_grade() {
 		>"$GC_TEXT" 2>"$GC_TEXT.err" || rc=$?
 	sed 's/^/       /' "$GC_TEXT.err"
 	expect "the batch of ${#cases[@]} exits 1: some of its checks fail (exit $rc)" [ "$rc" = 1 ]
+	# shellcheck disable=SC2016 # jq's own variables
 	expect "the JSON report has the ${#cases[@]} submissions" \
 		jq -e --argjson n "${#cases[@]}" '.submissions | length == $n' "$GC_JSON" || return 1
 	expect "the CSV has a header and a row a submission, all as wide" gc_csv "${#cases[@]}"

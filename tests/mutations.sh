@@ -148,6 +148,7 @@ stage_mutations() {
 
 	# the grader: a guest check made to pass whatever it reads
 	mu_copy
+	# shellcheck disable=SC2016 # the text of guest/grade.sh, for sed
 	mu_sed guest/grade.sh 's/reread) gcheck "$1.reread" probe reread "$2" ;;/reread) gcheck "$1.reread" true ;;/'
 	export OSC_GRADE_CASES=proc_ops
 	expect "a grader check that always passes (reread) turns grade red on the corpus' proc_ops" mu_red grade
