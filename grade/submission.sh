@@ -17,6 +17,8 @@
 #   build/PART/      the scratch copy: PART.c, the headers, Kbuild
 #   build-PART.log   the compiler's output
 #   console-N.log    the console of the Nth guest
+#   timings          seconds of the builds ("build S") and of each guest
+#                    ("guestN S")
 #   result.tsv       ID, 1 or 0, what was seen, the reason key: a line a
 #                    check; lines of "seen" are joined by \x1f
 # Exits 0 when it wrote result.tsv (whatever the verdicts), 2 when it
@@ -80,7 +82,7 @@ build() {
 	if bad=$(cd "$dir" && outside_includes ./*.c ./*.h 2>/dev/null); then
 		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
 	else
-		LC_ALL=C timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
+		LANG=C LC_CTYPE=C LC_MESSAGES=C timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
 	fi
 	sed -i "s|$dir/||g" "$log"
 	if [[ -f $dir/$part.ko ]]; then
@@ -109,7 +111,7 @@ build_all() {
 # and the notes of grade/build-hints.tsv on the sources
 warnings() {
 	{
-		grep -E 'warning:' "$1" | head -n 5
+		grep -E '^[^ :]+:[0-9]+:([0-9]+:)? warning:' "$1" | head -n 5
 		source_notes "$(dirname "$1")/build/$(basename "$1" .log | sed 's/^build-//')"
 	} | paste -sd "$US" || :
 }
@@ -196,7 +198,7 @@ read_console() {
 # run_guests: boot guests until every built part has been graded, each
 # new guest with the parts its predecessor did not reach
 run_guests() {
-	local parts=() wraps=() n=0 p next_parts next_wraps
+	local parts=() wraps=() n=0 p next_parts next_wraps t0
 	for p in "${PARTS[@]}"; do
 		[[ ${OK[$p.build]:-0} == 1 ]] || continue
 		parts+=("$p")
@@ -204,7 +206,9 @@ run_guests() {
 	done
 	while ((${#parts[@]} + ${#wraps[@]})); do
 		n=$((n + 1))
+		t0=$(now_s)
 		boot "$(IFS=,; echo "${parts[*]}")" "$(IFS=,; echo "${wraps[*]}")" "$n"
+		echo "guest$n $(elapsed "$t0")" >>"$WORK/timings"
 		read_console "$WORK/console-$n.log"
 		[[ ! -f $WORK/error ]] || exit 3
 		[[ -n $CRASHED ]] || break
@@ -253,14 +257,16 @@ write_results() {
 }
 
 main() {
-	local part
+	local part t0
 	(($# == 2)) || { echo "usage: grade/submission.sh SUBMISSION WORK" >&2; exit 2; }
 	SUB=$1 WORK=$2
 	mkdir -p "$WORK"
 	find_parts
 	[[ -s $WORK/parts ]] || exit 2
 	for part in "${!FILE[@]}"; do stage "$part"; done
+	t0=$(now_s)
 	build_all
+	echo "build $(elapsed "$t0")" >>"$WORK/timings"
 	run_guests
 	fill
 	write_results

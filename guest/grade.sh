@@ -258,13 +258,14 @@ reload_after() {
 	a0=$($P ticks)
 	do_insmod "$1" || return 1
 	a1=$($P ticks)
+	export SEEN_AS="loaded again after the wrap"
 	case $1 in
-	jiffies) probe jiffies "$2" || { rmmod "$1"; return 1; } ;;
-	seconds)
-		sleep 2
-		probe seconds "$2" "$a0" "$a1" "$HZ" || { rmmod "$1"; return 1; }
-		;;
+	jiffies) probe jiffies "$2" ;;
+	seconds) SEEN_AS="$SEEN_AS, read 2 s later" && sleep 2 && probe seconds "$2" "$a0" "$a1" "$HZ" ;;
 	esac
+	rc=$?
+	unset SEEN_AS
+	[ $rc = 0 ] || { rmmod "$1"; return 1; }
 	do_rmmod "$1"
 }
 
@@ -290,13 +291,16 @@ wrap_check() {
 	eval "fail=\${WFAIL_$1:-} w0=\$W0_$1 w1=\$W1_$1"
 	[ -z "$fail" ] || { seen "$fail" && return 1; }
 	mark=$(log_count)
+	export SEEN_AS="loaded before the wrap, read after it"
 	case $1 in
-	simple) simple_wrap ;;
-	jiffies) probe jiffies /proc/jiffies && do_rmmod jiffies && reload_after jiffies /proc/jiffies ;;
-	seconds) probe seconds /proc/seconds "$w0" "$w1" "$HZ" && do_rmmod seconds &&
+	simple) unset SEEN_AS && simple_wrap ;;
+	jiffies) probe jiffies /proc/jiffies && unset SEEN_AS && do_rmmod jiffies &&
+		reload_after jiffies /proc/jiffies ;;
+	seconds) probe seconds /proc/seconds "$w0" "$w1" "$HZ" && unset SEEN_AS && do_rmmod seconds &&
 		reload_after seconds /proc/seconds ;;
 	esac
 	rc=$?
+	unset SEEN_AS
 	is_listed "$1" && rmmod "$1"
 	bad=$(splat "$mark")
 	[ -z "$bad" ] || { seen "$(echo "$bad" | head -n 4 | one_line)" && rc=1; }

@@ -31,6 +31,7 @@
  *                                     is gone and a read() of the open
  *                                     descriptor fails
  *
+ * SEEN_AS in the environment names the reading on the "# seen: " line.
  * Ticks are unsigned long, as jiffies is: compared as time_after_eq()
  * compares them, so that a 32-bit kernel's wrap is not a step back.
  */
@@ -80,9 +81,14 @@ static int verdict(bool ok, const char *reason)
 	return ok ? 0 : 1;
 }
 
+/* "# seen: ", and what the scenario says the reading was, SEEN_AS */
 static void seen(void)
 {
+	const char *as = getenv("SEEN_AS");
+
 	fputs("# seen: ", stdout);
+	if (as && *as)
+		printf("%s: ", as);
 }
 
 /* read @fd to its end, @chunk bytes a read(); length or -errno */
