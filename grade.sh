@@ -8,8 +8,10 @@ set -euo pipefail
 . "$(dirname "$0")/grade/lib.sh"
 # shellcheck source=scripts/kernel.sh
 . "$OSC_TOP/scripts/kernel.sh"
+# shellcheck source=grade/kit.sh
+. "$OSC_TOP/grade/kit.sh"
 
-JOBS=$(nproc) LINE=$OSC_BASE_LINE ARCH=x86_64 JSON='' CSV='' KTAP=0 QUIET=0 KEEP=''
+JOBS=$(nproc) LINE=$OSC_BASE_LINE ARCH=x86_64 JSON='' CSV='' KTAP=0 QUIET=0 KEEP='' KIT='' MAKE_KIT=''
 DIRS=()
 # RUN: this run's scratch directory; SUBS[i]: the i-th submission's
 # work directory in it
@@ -50,6 +52,12 @@ and the other modules are graded in a fresh guest.
   --keep DIR    keep the scratch copies, build logs and console logs in
                 DIR (it must not exist)
   -q            no per-check rows: a line a submission
+  --make-kit DIR   write a grading kit to DIR (it must not exist): the
+                kernel, its build directory for external modules and the
+                guest's programs, about 80 MB; no DIR to grade is needed
+  --kit DIR     grade with the kit in DIR instead of the cache (a CI job
+                a submission: it needs QEMU, gcc, make and jq, no kernel
+                tree; --line and --arch are the kit's)
   -h, --help    this text
 
 The kernel is built once, into the cache that make demo uses (about 5
@@ -77,6 +85,8 @@ parse_args() {
 		--ktap) KTAP=1 ;;
 		--keep) KEEP=${2:-} && shift ;;
 		-q) QUIET=1 ;;
+		--kit) KIT=${2:-} && shift ;;
+		--make-kit) MAKE_KIT=${2:-} && shift ;;
 		-h | --help) usage && exit 0 ;;
 		--) shift && DIRS+=("$@") && break ;;
 		-*) bad_usage "no option $1" ;;
@@ -84,6 +94,11 @@ parse_args() {
 		esac
 		shift
 	done
+	if [[ -n $MAKE_KIT ]]; then
+		[[ ! -e $MAKE_KIT ]] || bad_usage "--make-kit $MAKE_KIT: it exists; name a new directory"
+		return 0
+	fi
+	[[ -z $KIT || -d $KIT ]] || bad_usage "--kit $KIT is not a directory (make one with --make-kit)"
 	((${#DIRS[@]})) || bad_usage "name at least one submission DIR"
 	[[ -n ${OSC_LINE_DIR[$LINE]:-} ]] || bad_usage "--line $LINE: the lines are ${OSC_LINES[*]}"
 	local d
@@ -238,10 +253,33 @@ grader_errors() {
 	return "$bad"
 }
 
+# need_tools: what grading with a kit needs on this machine
+need_tools() {
+	local t qemu
+	qemu=$(arch_fact "$ARCH" qemu)
+	for t in "${qemu%% *}" make gcc jq; do
+		command -v "$t" >/dev/null ||
+			{ warn "grade.sh: no $t here; install it (Debian: apt-get install $(arch_fact "$ARCH" packages | cut -d' ' -f1-) make gcc jq)"; exit 2; }
+	done
+}
+
+# write_kit: --make-kit
+write_kit() {
+	prepare_kernel
+	make_kit "$MAKE_KIT" || { rm -rf "$MAKE_KIT"; warn "grade.sh: could not write the kit"; exit 2; }
+	say "grade.sh: the kit of Linux $KVER $ARCH is in $MAKE_KIT ($(du -sh "$MAKE_KIT" | cut -f1))"
+	say "Next: ./grade.sh --kit $MAKE_KIT DIR... (here or on any machine with this checkout, QEMU, gcc, make and jq)"
+}
+
 main() {
 	local t0 i
 	t0=$(now_s)
-	prepare_kernel
+	if [[ -n $KIT ]]; then
+		use_kit "$KIT"
+		need_tools
+	else
+		prepare_kernel
+	fi
 	RUN=$(mktemp -d "${TMPDIR:-/tmp}/osc-grade.XXXXXX")
 	trap 'rm -rf "$RUN"' EXIT
 	((KTAP)) || say "grading ${#DIRS[@]} submission(s) on Linux $KVER $ARCH (HZ=$GRADE_HZ), $JOBS at a time" >&2
@@ -262,4 +300,10 @@ main() {
 }
 
 parse_args "$@"
-with_lock main
+if [[ -n $MAKE_KIT ]]; then
+	with_lock write_kit
+elif [[ -n $KIT ]]; then
+	main
+else
+	with_lock main
+fi

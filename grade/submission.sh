@@ -82,6 +82,8 @@ build() {
 	if bad=$(cd "$dir" && outside_includes ./*.c ./*.h 2>/dev/null); then
 		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
 	else
+		# the C locale: plain quotes in the messages (the kernel's Makefile
+		# unexports LC_ALL, so LC_CTYPE and LC_MESSAGES say it)
 		LANG=C LC_CTYPE=C LC_MESSAGES=C timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
 	fi
 	sed -i "s|$dir/||g" "$log"

@@ -149,10 +149,13 @@ stage_grade() {
 	[[ " ${cases[*]} " != *" tests/grade/evil_makefile "* ]] ||
 		expect "the submission's Makefile never ran ($GC_MARK is not there)" [ ! -e "$GC_MARK" ]
 	[[ " ${cases[*]} " == *" tests/grade/correct "* ]] || return 0
-	# a student's run of the correct submission, in KTAP
+	# the correct submission alone, as a CI job would grade it: with a
+	# kit, in KTAP
+	rm -rf "$OUT/grade/kit"
+	expect "--make-kit writes a grading kit" "$OSC_TOP/grade.sh" --make-kit "$OUT/grade/kit" || return 1
 	rc=0
-	(cd "$OSC_TOP" && ./grade.sh --ktap tests/grade/correct) >"$GC_KTAP" 2>"$GC_KTAP.err" || rc=$?
-	expect "the correct submission alone exits 0 (exit $rc)" [ "$rc" = 0 ]
+	(cd "$OSC_TOP" && ./grade.sh --kit "$OUT/grade/kit" --ktap tests/grade/correct) >"$GC_KTAP" 2>"$GC_KTAP.err" || rc=$?
+	expect "the correct submission alone, graded with the kit, exits 0 (exit $rc)" [ "$rc" = 0 ]
 	expect "--ktap: a plan line, and the submission's own plan and results nested" gc_ktap 1
 	expect "--ktap: every nested result is ok, and so is the submission" gc_ktap_ok
 }
