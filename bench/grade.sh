@@ -27,7 +27,7 @@ graded() {
 	local i dir
 	while IFS=$'\t' read -r i dir; do
 		awk -v d="$dir" '$1 == "build" { b = $2 } $1 ~ /^guest/ { g += $2; n++ }
-			END { printf "    %-34s build %5.1f s, %d guest(s) %5.1f s\n", d, b, n, g }' "$1/$i/timings"
+			END { printf "    %-22s build %4.1f s, %d guest(s) %5.1f s\n", d, b, n, g }' "$1/$i/timings"
 	done <"$1/index"
 }
 
@@ -46,7 +46,7 @@ alone() {
 		rm -rf "$TMP/alone$k"
 		t=$(timed "$OSC_TOP/grade.sh" --keep "$TMP/alone$k" "$OSC_TOP/tests/grade/correct")
 		say "  run $k: $t s"
-		graded "$TMP/alone$k"
+		graded "$TMP/alone$k" | sed "s|$OSC_TOP/||"
 	done
 }
 

@@ -171,7 +171,7 @@ read_console() {
 	while IFS= read -r line; do
 		n=$((n + 1))
 		case $line in
-		"# grade: begin "*) STARTED+=("${line#\# grade: begin }") ;;
+		"# grade: begin "*) line=${line#\# grade: begin } && STARTED+=("${line%% *}") ;;
 		"# grade: notrun "*) line=${line#\# grade: notrun } && NOTRUN[${line%%:*}]=${line#*: } ;;
 		"# grade: done") done=1 ;;
 		"# grade: error: "*) echo "${line#\# grade: error: } (console log: $log)" >"$WORK/error" && return 0 ;;

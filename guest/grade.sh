@@ -10,7 +10,8 @@
 #                   each is /lib/modules/osc/PART.ko, the module PART
 #   OSC_GRADE_WRAP  the parts to load before the wrap and read after it
 #   OSC_PROCFS_HZ   the kernel's HZ
-# It reports in KTAP: "# grade: begin PART"; for each check "# start
+# It reports in KTAP: "# grade: begin PART at T s" (T: the guest's
+# uptime); for each check "# start
 # ID", what was seen ("# seen: ..."), maybe "# reason: KEY", then "ok N
 # ID" or "not ok N ID". A check that cannot run prints nothing: the host
 # counts it as failed, with the "# grade: notrun PART: WHY" line before.
@@ -200,7 +201,7 @@ no_splat() {
 # grade_part PART: every check of one part but its wrap
 grade_part() {
 	part=$1 path=/proc/$1
-	echo "# grade: begin $part"
+	echo "# grade: begin $part at $(cut -d" " -f1 /proc/uptime) s"
 	mark=$(log_count)
 	t0=$($P ticks)
 	if ! gcheck "$part.load" do_insmod "$part"; then
@@ -315,6 +316,7 @@ grade_wrap() {
 		for p in "$@"; do notrun "$p" "too little time before the wrap ($left ticks)"; done
 		return
 	fi
+	echo "# grade: wrap at $(cut -d' ' -f1 /proc/uptime) s"
 	for p in "$@"; do wrap_load "$p"; done
 	sleep_until "$WRAP + 2 * $HZ" ||
 		{ for p in "$@"; do notrun "$p" "the guest could not sleep until the wrap"; done && return; }
