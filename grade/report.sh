@@ -50,8 +50,22 @@ lines() {
 	for l in $2; do printf '%s%s\n' "$1" "$l"; done
 }
 
+# flush_not_run: the checks held back as not run, in one row
+flush_not_run() {
+	((${#held[@]})) || return 0
+	if ((${#held[@]} == 1)); then
+		say "  FAIL  ${held[0]}"
+	else
+		say "  FAIL  ${held[0]} ... ${held[-1]} (${#held[@]} checks)"
+	fi
+	lines "          " "$held_seen"
+	held=()
+}
+
+# report_text_one I: submission I's rows; the checks that did not run
+# for one reason share a row
 report_text_one() {
-	local i=$1 s id ok seen reason why hint
+	local i=$1 s id ok seen reason why hint held=() held_seen=
 	s=$(score "$i")
 	if [[ $(cat "${SUBS[i]}/status") == 2 ]]; then
 		say "== ${DIRS[i]}: no module of the lab found (looked for simple.c, hello.c, jiffies.c, seconds.c, and .c files that create /proc/hello, /proc/jiffies or /proc/seconds)"
@@ -66,6 +80,15 @@ report_text_one() {
 	sed 's/^\([a-z]*\)\t/   \1 from /' "${SUBS[i]}/parts"
 	while IFS=$'\t' read -r id ok seen reason why hint; do
 		unset_dashes
+		if [[ $reason == not_run && (${#held[@]} == 0 || $seen == "$held_seen") ]]; then
+			held+=("$id") held_seen=$seen
+			continue
+		fi
+		flush_not_run
+		if [[ $reason == not_run ]]; then
+			held=("$id") held_seen=$seen
+			continue
+		fi
 		if ((ok)); then
 			say "  ok    $id"
 			[[ $id != *.build || -z $seen ]] || lines "          " "$seen"
@@ -76,6 +99,7 @@ report_text_one() {
 		[[ -z $why ]] || say "          why:  $why"
 		[[ -z $hint ]] || say "          hint: $hint"
 	done < <(checks "$i")
+	flush_not_run
 	say "Score: ${s% *}/${s#* }"
 }
 
