@@ -14,16 +14,17 @@ US=$'\x1f'
 # joined by \x1f), REASON, WHY, HINT (the last two for a failure), "-"
 # for an empty one; with --all, the checks of a missing part, failed
 checks() {
-	local work=${SUBS[$1]} id ok seen reason part c
+	local work=${SUBS[$1]} id ok seen reason hint part c
 	if [[ -f $work/result.tsv ]]; then
-		while IFS=$'\t' read -r id ok seen reason; do
+		while IFS=$'\t' read -r id ok seen reason hint; do
 			[[ $seen != - ]] || seen=''
 			[[ $reason != - ]] || reason=''
+			[[ $hint != - ]] || hint=$(check_text "$id" "$reason" 4)''
 			if ((ok)) || [[ $reason == not_run ]]; then
 				printf '%s\t%s\t%s\t%s\t-\t-\n' "$id" "$ok" "${seen:--}" "${reason:--}"
 			else
 				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$ok" "${seen:--}" "${reason:--}" \
-					"$(check_text "$id" "$reason" 3)" "$(check_text "$id" "$reason" 4)"
+					"$(check_text "$id" "$reason" 3)" "$hint"
 			fi
 		done <"$work/result.tsv"
 	fi

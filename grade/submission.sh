@@ -19,8 +19,9 @@
 #   console-N.log    the console of the Nth guest
 #   timings          seconds of the builds ("build S") and of each guest
 #                    ("guestN S")
-#   result.tsv       ID, 1 or 0, what was seen, the reason key: a line a
-#                    check; lines of "seen" are joined by \x1f
+#   result.tsv       ID, 1 or 0, what was seen, the reason key, a hint of
+#                    its own (a build's): a line a check; lines of "seen"
+#                    are joined by \x1f, an empty field is "-"
 # Exits 0 when it wrote result.tsv (whatever the verdicts), 2 when it
 # found no module ("parts" is then empty), 3 when the guest could not
 # grade (what went wrong is in WORK/error).
@@ -29,7 +30,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SUB='' WORK=''
-declare -A FILE=() OK=() SEEN=() REASON=() NOTRUN=()
+declare -A FILE=() OK=() SEEN=() REASON=() HINT=() NOTRUN=()
 US=$'\x1f'
 # how long a guest may print nothing before it is taken as hung, and
 # the longest a guest may run, in seconds of real time
@@ -52,10 +53,11 @@ find_parts() {
 	done >"$WORK/parts"
 }
 
-# record ID OK SEEN [REASON]: a verdict; the first one for ID stands
+# record ID OK SEEN [REASON [HINT]]: a verdict; the first one for ID
+# stands. HINT, if any, is this failure's own, over grade/checks.tsv's.
 record() {
 	[[ -z ${OK[$1]:-} ]] || return 0
-	OK[$1]=$2 SEEN[$1]=$3 REASON[$1]=${4:-}
+	OK[$1]=$2 SEEN[$1]=$3 REASON[$1]=${4:-} HINT[$1]=${5:-}
 }
 
 # outside_includes FILE...: lines that reach for files outside the
@@ -88,24 +90,24 @@ build() {
 	fi
 	sed -i "s|$dir/||g" "$log"
 	if [[ -f $dir/$part.ko ]]; then
-		printf '1\t%s\t-\n' "$(w=$(warnings "$log") && echo "${w:--}")" >"$WORK/build-$part.verdict"
+		printf '1\t%s\t-\t-\n' "$(w=$(warnings "$log") && echo "${w:--}")" >"$WORK/build-$part.verdict"
 		return 0
 	fi
 	first=$(grep -m1 -E 'error:|ERROR:|outside the submission' "$log" || tail -n 1 "$log")
 	hint=$(build_hint "$log")
-	printf '0\t%s\tbuild_error\n' "${first}${hint:+$US}${hint:+hint: $hint}$(w=$(warnings "$log") &&
-		[[ -n $w ]] && printf '%s%s' "$US" "$w")" >"$WORK/build-$part.verdict"
+	printf '0\t%s\tbuild_error\t%s\n' "${first}$(w=$(warnings "$log") && [[ -n $w ]] && printf '%s%s' "$US" "$w")" \
+		"${hint:--}" >"$WORK/build-$part.verdict"
 }
 
 # build_all: every part built at once; their verdicts
 build_all() {
-	local part ok seen reason
+	local part ok seen reason hint
 	for part in "${!FILE[@]}"; do build "$part" & done
 	wait
 	for part in "${!FILE[@]}"; do
-		IFS=$'\t' read -r ok seen reason <"$WORK/build-$part.verdict"
+		IFS=$'\t' read -r ok seen reason hint <"$WORK/build-$part.verdict"
 		[[ $seen != - ]] || seen=''
-		record "$part.build" "$ok" "$seen" "${reason#-}"
+		record "$part.build" "$ok" "$seen" "${reason#-}" "${hint#-}"
 	done
 }
 
@@ -253,7 +255,7 @@ write_results() {
 		for c in ${PART_CHECKS[$part]}; do
 			id=$part.$c
 			seen=${SEEN[$id]//$'\t'/ }
-			printf '%s\t%s\t%s\t%s\n' "$id" "${OK[$id]}" "${seen:--}" "${REASON[$id]:--}"
+			printf '%s\t%s\t%s\t%s\t%s\n' "$id" "${OK[$id]}" "${seen:--}" "${REASON[$id]:--}" "${HINT[$id]:--}"
 		done
 	done >"$WORK/result.tsv"
 }

@@ -40,12 +40,6 @@ gc_json_checks() {
 	jq -r --arg dir "$1" '.submissions[] | select(.dir == $dir) | .checks[] | "\(.id) \(.ok)"' "$GC_JSON"
 }
 
-# gc_seen CASE ID: what check ID of CASE saw
-gc_seen() {
-	jq -r --arg dir "$1" --arg id "$2" '.submissions[] | select(.dir == $dir) | .checks[] |
-		select(.id == $id) | .seen' "$GC_JSON"
-}
-
 # gc_verdicts CASE: every check of CASE got the verdict its file
 # "expected" names; the ones that did not are shown
 gc_verdicts() {
@@ -55,17 +49,23 @@ gc_verdicts() {
 		[[ $ok == true ]] && ok=1 || ok=0
 		[[ $ok != "$want" ]] || continue
 		say "       $id: $( ((ok)) && echo passed || echo failed), where $1/expected says it must $( ((want)) && echo pass || echo fail)"
-		gc_seen "$1" "$id" | sed 's/^/         seen: /'
+		gc_field "$1" "$id" seen | sed 's/^/         seen: /'
 		bad=1
 	done < <(gc_json_checks "$1")
 	return "$bad"
 }
 
-# gc_seen_matches CASE ID REGEX: what check ID of CASE saw matches REGEX
-gc_seen_matches() {
-	gc_seen "$1" "$2" | grep -qE -- "$3" && return 0
-	say "       $1 $2 saw:"
-	gc_seen "$1" "$2" | sed 's/^/         | /'
+# gc_field CASE ID FIELD: a field (seen, hint) of check ID of CASE
+gc_field() {
+	jq -r --arg dir "$1" --arg id "$2" --arg f "$3" '.submissions[] | select(.dir == $dir) | .checks[] |
+		select(.id == $id) | .[$f] // ""' "$GC_JSON"
+}
+
+# gc_matches CASE ID FIELD REGEX: that field of check ID matches REGEX
+gc_matches() {
+	gc_field "$1" "$2" "$3" | grep -qE -- "$4" && return 0
+	say "       $1 $2's $3:"
+	gc_field "$1" "$2" "$3" | sed 's/^/         | /'
 	return 1
 }
 
@@ -107,9 +107,9 @@ gc_case() {
 	expect "$c: graded, with its checks in the JSON report" gc_graded "$c" || return 0
 	expect "$c: every check as $c/expected says" gc_verdicts "$c"
 	expect "$c: its block of the text report ends with its score" gc_score_line "$c"
-	while read -r id re; do
-		expect "$c: $id saw /$re/" gc_seen_matches "$c" "$id" "$re"
-	done < <(sed -n 's/^seen //p' "$OSC_TOP/$c/expected")
+	while read -r f id re; do
+		expect "$c: $id's $f matches /$re/" gc_matches "$c" "$id" "$f" "$re"
+	done < <(grep -E '^(seen|hint) ' "$OSC_TOP/$c/expected" || :)
 }
 
 # gc_ktap: the KTAP report has a plan line and a result a submission,
