@@ -60,10 +60,13 @@ record() {
 	OK[$1]=$2 SEEN[$1]=$3 REASON[$1]=${4:-} HINT[$1]=${5:-}
 }
 
-# outside_includes FILE...: lines that reach for files outside the
-# submission (an absolute or ../ include, an .incbin)
+# outside_includes DIR: the lines of DIR's sources that reach for files
+# outside the submission (an absolute or ../ include, an .incbin)
 outside_includes() {
-	grep -nE '^\s*#\s*include\s*["<](/|.*\.\./)|\.incbin' "$@" || return 1
+	local out
+	out=$(cd "$1" && find . -maxdepth 1 -name '*.[ch]' -printf '%P\0' |
+		xargs -0 grep -nHE '^\s*#\s*include\s*["<](/|.*\.\./)|\.incbin') || return 1
+	printf '%s\n' "$out"
 }
 
 # stage PART: the scratch copy of PART: its file as PART.c, every header
@@ -81,7 +84,7 @@ stage() {
 build() {
 	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad
 	read -ra make_args <<<"$GRADE_MAKE"
-	if bad=$(cd "$dir" && outside_includes ./*.c ./*.h 2>/dev/null); then
+	if bad=$(outside_includes "$dir"); then
 		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
 	else
 		# the C locale: plain quotes in the messages (the kernel's Makefile
