@@ -169,13 +169,15 @@ splat_lines() {
 }
 
 # read_console LOG: the verdicts of one guest; sets STARTED (parts that
-# began), CRASHED (the check running when the guest stopped, if any)
+# began), CRASHED (the check running when the guest stopped, if any). A
+# guest that never began its scenario is the grader's error (WORK/error).
 read_console() {
-	local log=$1 line id='' seen='' reason='' n=0 start_n=0 done=0
+	local log=$1 line id='' seen='' reason='' n=0 start_n=0 done=0 began=0
 	STARTED=() CRASHED=''
 	while IFS= read -r line; do
 		n=$((n + 1))
 		case $line in
+		"# grade: "[0-9]*) began=1 ;;
 		"# grade: begin "*) line=${line#\# grade: begin } && STARTED+=("${line%% *}") ;;
 		"# grade: notrun "*) line=${line#\# grade: notrun } && NOTRUN[${line%%:*}]=${line#*: } ;;
 		"# grade: done") done=1 ;;
@@ -188,6 +190,11 @@ read_console() {
 		esac
 	done < <(tr -d '\r' <"$log")
 	((done)) && return 0
+	if ((began == 0)); then
+		local out=${log/console-/boot-}
+		printf 'the guest did not start its scenario: %s\n' "$(tail -n 3 "${out%.log}.out" | paste -sd ' ')" >"$WORK/error"
+		return 0
+	fi
 	if [[ -n $id ]]; then
 		CRASHED=$id
 		local splat
@@ -196,7 +203,7 @@ read_console() {
 			record "$id" 0 "${seen:+$seen$US}the kernel crashed here:$US$splat" crash
 			record "${id%%.*}.no_splat" 0 "$splat" crash
 		else
-			record "$id" 0 "${seen:+$seen$US}the guest stopped answering here (no output for $IDLE s) and was killed" hang
+			record "$id" 0 "${seen:+$seen$US}the guest stopped answering here (no output for $IDLE s) and was killed" stalled
 		fi
 		NOTRUN[${id%%.*}]="the guest $([[ -n $splat ]] && echo crashed || echo hung) in $id"
 	fi

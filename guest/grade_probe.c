@@ -179,52 +179,58 @@ static int do_hello(const char *path)
 	return verdict(!strcmp(buf, "Hello World\n"), "wrong_text");
 }
 
-static int do_jiffies(const char *path)
+/*
+ * The counter at @path, read once whole between two readings of the
+ * kernel's tick count, @t0 and @t1; its text quoted on the "# seen: "
+ * line. Returns 0 with the number in @v, or the probe's exit status.
+ */
+static int read_count_between(const char *path, unsigned long *t0,
+			      unsigned long *t1, unsigned long *v)
 {
 	char buf[TEXT_MAX];
-	unsigned long t0, t1, v;
 	ssize_t len;
 
-	if (!ticks_now(&t0))
+	if (!ticks_now(t0))
 		return printf("# seen: no jiffies: line in /proc/timer_list\n"), 2;
 	len = read_path(path, buf, sizeof(buf));
-	ticks_now(&t1);
+	ticks_now(t1);
 	seen();
 	if (len < 0) {
 		printf("reading %s failed: %s", path, strerror(-len));
 		return verdict(false, "read_error");
 	}
 	quote(buf, len);
-	printf("; the kernel's count was %lu before and %lu after", t0, t1);
-	if (!parse_count(buf, &v))
+	if (!parse_count(buf, v)) {
+		printf(": not one decimal number and a newline");
 		return verdict(false, "not_a_number");
+	}
+	return 0;
+}
+
+static int do_jiffies(const char *path)
+{
+	unsigned long t0, t1, v;
+	int rc = read_count_between(path, &t0, &t1, &v);
+
+	if (rc)
+		return rc;
+	printf("; the kernel's count was %lu before and %lu after", t0, t1);
 	return verdict(after_eq(v, t0) && after_eq(t1, v), "wrong_count");
 }
 
 static int do_seconds(const char *path, unsigned long l0, unsigned long l1,
 		      unsigned long hz)
 {
-	char buf[TEXT_MAX];
 	unsigned long t0, t1, v, lo, hi;
-	ssize_t len;
+	int rc = read_count_between(path, &t0, &t1, &v);
 
-	if (!ticks_now(&t0))
-		return printf("# seen: no jiffies: line in /proc/timer_list\n"), 2;
-	len = read_path(path, buf, sizeof(buf));
-	ticks_now(&t1);
-	seen();
-	if (len < 0) {
-		printf("reading %s failed: %s", path, strerror(-len));
-		return verdict(false, "read_error");
-	}
+	if (rc)
+		return rc;
 	lo = (t0 - l1) / hz;
 	hi = (t1 - l0) / hz + 1;
 	lo = lo ? lo - 1 : 0;
-	quote(buf, len);
 	printf("; loaded %lu to %lu ticks ago at HZ=%lu: %lu to %lu s is right",
 	       t0 - l1, t1 - l0, hz, lo, hi);
-	if (!parse_count(buf, &v))
-		return verdict(false, "not_a_number");
 	return verdict(v >= lo && v <= hi, "wrong_count");
 }
 

@@ -121,6 +121,18 @@ gc_ktap() {
 		(($(grep -cE '^  1\.\.[0-9]+$' "$GC_KTAP") == n))
 }
 
+# gc_broken_kit: the kit with its kernel replaced by junk grades nothing:
+# exit 2, and the message says the guest did not start
+gc_broken_kit() {
+	local kit=$OUT/grade/kit-broken rc=0 out
+	rm -rf "$kit" && cp -r "$OUT/grade/kit" "$kit" && echo junk >"$kit/$(sed -n "s/^IMAGE=//p" "$kit/facts")"
+	out=$(cd "$OSC_TOP" && ./grade.sh --kit "$kit" tests/grade/correct 2>&1) || rc=$?
+	rm -rf "$kit"
+	((rc == 2)) && grep -q 'did not start its scenario' <<<"$out" && return 0
+	say "       exit $rc: $(tail -n 3 <<<"$out")"
+	return 1
+}
+
 gc_ktap_ok() { ! grep -q '^  not ok' "$GC_KTAP" && grep -qx 'ok 1 tests/grade/correct' "$GC_KTAP"; }
 
 # gc_csv N: the CSV has a header and N rows, each with as many fields
@@ -143,7 +155,7 @@ stage_grade() {
 	expect "the batch of ${#cases[@]} exits 1: some of its checks fail (exit $rc)" [ "$rc" = 1 ]
 	# shellcheck disable=SC2016 # jq's own variables
 	expect "the JSON report has the ${#cases[@]} submissions" \
-		jq -e --argjson n "${#cases[@]}" '.submissions | length == $n' "$GC_JSON" || return 1
+		jq -e --argjson n "${#cases[@]}" '.submissions | length == $n' "$GC_JSON" >/dev/null || return 1
 	expect "the CSV has a header and a row a submission, all as wide" gc_csv "${#cases[@]}"
 	for c in "${cases[@]}"; do gc_case "$c"; done
 	[[ " ${cases[*]} " != *" tests/grade/evil_makefile "* ]] ||
@@ -158,4 +170,5 @@ stage_grade() {
 	expect "the correct submission alone, graded with the kit, exits 0 (exit $rc)" [ "$rc" = 0 ]
 	expect "--ktap: a plan line, and the submission's own plan and results nested" gc_ktap 1
 	expect "--ktap: every nested result is ok, and so is the submission" gc_ktap_ok
+	expect "a kit whose kernel does not boot: exit 2, the grader's error, said so" gc_broken_kit
 }
