@@ -282,7 +282,13 @@ main() {
 	fi
 	RUN=$(mktemp -d "${TMPDIR:-/tmp}/osc-grade.XXXXXX")
 	trap 'rm -rf "$RUN"' EXIT
-	((KTAP)) || say "grading ${#DIRS[@]} submission(s) on Linux $KVER $ARCH (HZ=$GRADE_HZ), $JOBS at a time" >&2
+	if ((KTAP == 0)); then
+		if ((${#DIRS[@]} == 1)); then
+			say "grading ${DIRS[0]} on Linux $KVER $ARCH (HZ=$GRADE_HZ)" >&2
+		else
+			say "grading ${#DIRS[@]} submissions on Linux $KVER $ARCH (HZ=$GRADE_HZ), $JOBS at a time" >&2
+		fi
+	fi
 	grade_all
 	grader_errors || exit 2
 	# shellcheck source=grade/report.sh
