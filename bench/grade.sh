@@ -79,7 +79,7 @@ cold() {
 	OSC_CACHE=$cache "$OSC_TOP/grade.sh" --keep "$TMP/cold" "$OSC_TOP/tests/grade/correct" >"$TMP/cold.log" 2>&1 || :
 	t=$(elapsed "$t0")
 	grep -E '^>> .*: (done|FAILED)' "$TMP/cold.log" | sed 's/^>> /  /'
-	say "  first verdict after $t s: $(tail -n 1 "$TMP/cold.log")"
+	say "  first verdict after $t s: $(grep '^Score: ' "$TMP/cold.log" | tail -n 1)"
 	rm -rf "$cache"
 }
 
