@@ -42,7 +42,8 @@ and the other modules are graded in a fresh guest.
 
   -j N          grade N submissions at once, a guest each (default: the
                 number of cores)
-  --line L      the kernel line: 7.3 (default), 6.12 or 6.1
+  --line L      the kernel line: 7.3 (default), 6.12 or 6.1 (the seek
+                check runs the 7.3 selftest on every line)
   --arch A      x86_64 (default), i386 (a 32-bit kernel, whose jiffies
                 really wraps to 0) or arm64
   --all         a part missing from a submission counts as failed
@@ -165,8 +166,31 @@ export_kernel() {
 	KVER=$(cat "$dir/include/config/kernel.release")
 }
 
-# prepare_kernel: the grading kernel, built if it is not there yet
+# prepare_kernel: the grading kernel of LINE, built if it is not there
+# yet (on_line gives the line's cache paths). The selftest that the seek
+# check runs is the base line's on every line: the check is the same
+# whatever the kernel, and 6.1's kselftest harness has no -r to run one
+# test (it runs them all).
 prepare_kernel() {
+	on_line "$LINE" prepare_line_kernel
+	[[ $LINE == "$OSC_BASE_LINE" ]] || base_selftest || exit 2
+}
+
+# base_selftest: GRADE_SELFTEST, the base line's selftest for ARCH, built
+# (with the base line's tree) if it is not there yet
+base_selftest() {
+	set_paths
+	GRADE_SELFTEST=$(selftest_dir "$ARCH")/osc_procfs_test
+	[[ -x $GRADE_SELFTEST ]] && return 0
+	say "grade.sh: the selftest of $OSC_BASE_LINE for $ARCH is not built yet: building it"
+	if [[ ! -d $GTREE/tools/testing/selftests/osc_procfs ]]; then
+		step "prepare the kernel source ($KERNEL_SRC)" prepare_source &&
+			mkdir -p "$OUT" && step "apply the series with apply.sh" apply_series_git || return 1
+	fi
+	mkdir -p "$OUT" && step "build the selftest" build_selftest "$ARCH"
+}
+
+prepare_line_kernel() {
 	set_paths
 	grade_mode
 	if ! kernel_ready; then
