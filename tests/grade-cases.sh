@@ -133,6 +133,26 @@ gc_broken_kit() {
 	return 1
 }
 
+# gc_on_line LINE: grade.sh --line LINE grades the correct submission on
+# that line's kernel, every check passing
+gc_on_line() {
+	local rc=0 out
+	out=$(cd "$OSC_TOP" && ./grade.sh --line "$1" tests/grade/correct 2>&1) || rc=$?
+	((rc == 0)) && grep -q "^== tests/grade/correct: Linux $1\.[0-9]" <<<"$out" && return 0
+	say "       exit $rc:"
+	grep -E '^(== |  FAIL|          seen|Score|grade.sh)' <<<"$out" | head -n 12 | sed 's/^/       | /'
+	return 1
+}
+
+# stage grade_lines: the grader on each backport line's =m kernel
+stage_grade_lines() {
+	local l
+	for l in "${OSC_LINES[@]:1}"; do
+		needs "build_m_${l//./_}" || continue
+		expect "grade.sh --line $l: the correct submission, graded on Linux $l, passes every check" gc_on_line "$l"
+	done
+}
+
 gc_ktap_ok() { ! grep -q '^  not ok' "$GC_KTAP" && grep -qx 'ok 1 tests/grade/correct' "$GC_KTAP"; }
 
 # gc_csv N: the CSV has a header and N rows, each with as many fields

@@ -783,8 +783,8 @@ line_suffix() { [[ $1 == "$OSC_BASE_LINE" ]] || echo "_${1//./_}"; }
 # plan_stages: STAGES, in order: deps and shellcheck; then for each
 # kernel line its LINE_STAGES (BASE_ONLY ones on the base line only) and
 # the stages of its cells in the matrix's order, build_CELL then
-# boot_CELL, AFTER_BUILD_M after the base line's build_m; then same_code
-# and mutations
+# boot_CELL, AFTER_BUILD_M after the base line's build_m; then same_code,
+# grade_lines and mutations
 plan_stages() {
 	local line sfx s i kind
 	STAGES=(deps shellcheck)
@@ -805,7 +805,7 @@ plan_stages() {
 			done
 		done
 	done
-	STAGES+=(same_code mutations)
+	STAGES+=(same_code grade_lines mutations)
 }
 
 # run_one STAGE: run STAGE on its line: a cell's stage, or a stage_NAME
