@@ -132,12 +132,7 @@ kernel_ready() {
 build_grade_kernel() {
 	local deps=()
 	[[ $LINE == "$OSC_BASE_LINE" && $ARCH == x86_64 ]] || deps=(--matrix)
-	"$OSC_TOP/scripts/deps.sh" "${deps[@]}" || return 1
-	step "prepare the kernel source ($KERNEL_SRC)" prepare_source || return 1
-	mkdir -p "$OUT"
-	step "apply the series with apply.sh" apply_series_git || return 1
-	step "build the $LINE $ARCH kernel (make O=$(mode_build_dir "$MODE"))" build_mode "$MODE" || return 1
-	step "build the selftest" build_selftest "$ARCH"
+	"$OSC_TOP/scripts/deps.sh" "${deps[@]}" && prepare_and_build "$MODE" "$ARCH"
 }
 
 # probe_bin: the guest's probe, built for ARCH when its source is newer
@@ -185,7 +180,7 @@ base_selftest() {
 	say "grade.sh: the selftest of $OSC_BASE_LINE for $ARCH is not built yet: building it"
 	if [[ ! -d $GTREE/tools/testing/selftests/osc_procfs ]]; then
 		step "prepare the kernel source ($KERNEL_SRC)" prepare_source &&
-			mkdir -p "$OUT" && step "apply the series with apply.sh" apply_series_git || return 1
+			mkdir -p "$OUT" && step "apply the series with apply.sh (git tree $GTREE)" apply_series_git || return 1
 	fi
 	mkdir -p "$OUT" && step "build the selftest" build_selftest "$ARCH"
 }

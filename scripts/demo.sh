@@ -20,11 +20,7 @@ main() {
 	local t0 log
 	t0=$(now_s)
 	"$OSC_TOP/scripts/deps.sh"
-	step "prepare the kernel source ($KERNEL_SRC)" prepare_source
-	mkdir -p "$OUT"
-	step "apply the series with apply.sh (git tree $GTREE)" apply_series_git
-	step "build the kernel with our options =m (make O=$BUILD)" build_mode m
-	step "build the selftest" build_selftest
+	prepare_and_build m
 	log=$OUT/demo.log
 	step "boot under qemu-system-x86_64 (TCG)" boot_mode m "$OSC_TOP/guest/demo.sh" "$log" loglevel=4
 	show_session "$log"

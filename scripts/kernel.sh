@@ -392,6 +392,17 @@ selftest_dir() {
 	if [[ $1 == x86_64 ]]; then echo "$OUT/selftest"; else echo "$OUT/selftest-$1"; fi
 }
 
+# prepare_and_build MODE [ARCH]: what make demo and grade.sh build: the
+# source unpacked once, the series applied on the git checkout, MODE's
+# kernel and ARCH's selftest, each a step with its time
+prepare_and_build() {
+	step "prepare the kernel source ($KERNEL_SRC)" prepare_source || return 1
+	mkdir -p "$OUT"
+	step "apply the series with apply.sh (git tree $GTREE)" apply_series_git || return 1
+	step "build the kernel, $1 (make O=$(mode_build_dir "$1"))" build_mode "$1" || return 1
+	step "build the selftest" build_selftest "${2:-x86_64}"
+}
+
 # build_selftest [ARCH]: the kselftest, statically linked for the initramfs
 build_selftest() {
 	local arch=${1:-x86_64} dir make_args
