@@ -109,7 +109,7 @@ main() {
 	say "modules for Linux $kver:"
 	(cd "$DEST/samples/osc_procfs" && ls -1 ./*.ko) | sed "s|^\./|  $DEST/samples/osc_procfs/|"
 	say "Next: sudo insmod $DEST/samples/osc_procfs/osc_hello.ko && cat /proc/hello"
-	say "      (README.md, 'On your distribution's kernel', explains the taint and signature messages)"
+	say "      (docs/out-of-tree.md, 'The two messages of the first load', explains the taint and signature messages)"
 }
 
 main "$@"
