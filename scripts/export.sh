@@ -9,10 +9,15 @@
 # Without --line it writes the base series (patches/ and series, for the
 # first line of kernel-lines); --line names another line of kernel-lines,
 # whose backport it writes (backports/LINE/patches/ and
-# backports/LINE/series, each patch's subject tagged [PATCH LINE n/m], as
-# stable backports are posted). KERNEL_DIR is a git tree of that line.
-# The base series is posted as version VERSION ([PATCH v2 n/m]), and also
-# gives Kconfig.snippet, a copy of the samples/osc_procfs/Kconfig it adds.
+# backports/LINE/series). KERNEL_DIR is a git tree of that line.
+# The base series is posted as version VERSION ([PATCH v3 n/m]), To: and
+# Cc: whom scripts/get_maintainer.pl names for it, and the two it cannot
+# name (ALSO_TO, ALSO_CC); it also gives Kconfig.snippet, a copy of the
+# samples/osc_procfs/Kconfig it adds. A backport is a tree for students
+# on that line, not a submission: stable-kernel-rules.rst takes only
+# fixes already in mainline, and a subject [PATCH 6.12 n/m] asks for
+# exactly that. Its subjects are tagged [osc-procfs LINE n/m], and it
+# names no recipient.
 #
 # The series is the run of commits on top of HEAD whose subjects start
 # with "samples: osc_procfs:" or "selftests: osc_procfs:"; BASE names the
@@ -26,8 +31,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SUBJECT_RE='^(samples|selftests): osc_procfs: '
-# the version of the base series as posted: v2 answers v1's review
-VERSION=2
+# the version of the base series as posted: v3 answers v2's review
+VERSION=3
+# whom get_maintainer.pl cannot name: samples/ has no entry of its own in
+# MAINTAINERS (Andrew Morton takes it), and the files are procfs files
+ALSO_TO=('Andrew Morton <akpm@linux-foundation.org>')
+ALSO_CC=('linux-fsdevel@vger.kernel.org')
 CHECK=0 TREE='' BASE='' OUT='' LINE=$OSC_BASE_LINE DEST='' COVER=''
 
 usage() {
@@ -69,28 +78,58 @@ find_base() {
 	git -C "$TREE" rev-parse "$c"
 }
 
+# recipients: format-patch's --to and --cc options for the base series:
+# the maintainers get_maintainer.pl names for the series' patches (OUT
+# holds them, formatted once without recipients) but the author, then
+# ALSO_TO, as To:; the lists it names, then ALSO_CC, as Cc:
+recipients() {
+	local author=$1 who role
+	while IFS= read -r who; do
+		role=${who##* (}
+		who=${who% (*}
+		[[ $who != "$author" ]] || continue
+		if [[ $role == maintainer:* ]]; then echo "--to=$who"; else echo "--cc=$who"; fi
+	done < <(cd "$TREE" && /usr/bin/perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		"$OUT"/0[0-9][0-9][1-9]-*.patch)
+	printf -- '--to=%s\n' "${ALSO_TO[@]}"
+	printf -- '--cc=%s\n' "${ALSO_CC[@]}"
+}
+
 format_patches() {
-	local date name email prefix=PATCH
+	local date name email prefix=PATCH to=()
 	if [[ $LINE == "$OSC_BASE_LINE" ]]; then
 		((VERSION < 2)) || prefix="PATCH v$VERSION"
 	else
-		prefix="PATCH $LINE"
+		prefix="osc-procfs $LINE"
 	fi
 	date=$(git -C "$TREE" log -1 --format=%aD HEAD)
 	name=$(git -C "$TREE" log -1 --format=%an HEAD)
 	email=$(git -C "$TREE" log -1 --format=%ae HEAD)
-	# the cover letter is dated and signed as the last patch
+	if [[ $LINE == "$OSC_BASE_LINE" ]]; then
+		format_series "$prefix" "$date" "$name" "$email"
+		mapfile -t to < <(recipients "$name <$email>")
+		rm -f "$OUT"/*.patch
+	fi
+	format_series "$prefix" "$date" "$name" "$email" "${to[@]}"
+}
+
+# format_series PREFIX DATE NAME EMAIL [FORMAT-PATCH OPTIONS...]: the
+# series and its cover letter in OUT; the cover letter is dated and
+# signed as the last patch
+format_series() {
+	local prefix=$1 date=$2 name=$3 email=$4
+	shift 4
 	GIT_COMMITTER_DATE=$date GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false \
 		-c diff.mnemonicPrefix=false -c diff.relative=false -c format.numbered=auto \
 		format-patch -q --zero-commit --no-signature --cover-letter --no-base \
-		--subject-prefix="$prefix" \
+		--subject-prefix="$prefix" "$@" \
 		--stat=80 --stat-graph-width=40 -o "$OUT" "$BASE..HEAD"
 }
 
 # cover_text: subject and blurb of the current cover letter, or placeholders
 cover_subject() {
 	[[ -f $COVER ]] || { echo '*** SUBJECT HERE ***'; return; }
-	sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$COVER" | head -n 1
+	sed -n 's/^Subject: \[[^]]*\] //p' "$COVER" | head -n 1
 }
 
 cover_blurb() {
