@@ -3,48 +3,112 @@
 # Guest scenario: the selftest as a kernel CI runs it. /kselftest holds
 # what "make -C tools/testing/selftests TARGETS=osc_procfs install" put
 # there; run_kselftest.sh runs tools/testing/selftests/osc_procfs/
-# osc_procfs.sh, which loads the modules it needs. /boot/config-RELEASE
-# is the kernel's config, where a distribution keeps it: osc_procfs.sh
-# reads HZ there (the kernel command line does not give it here).
+# osc_procfs.sh, which loads the modules it needs. /sbin and /usr/bin
+# hold what a CI's root file system has and busybox lacks: kmod's
+# modprobe and depmod, the /usr/bin/timeout the runner needs to enforce
+# a test's timeout (45 s, or its settings file's), and dash, made /bin/sh
+# here (busybox's sh would run its own modprobe, which has no -n).
+# The kernel's config is where OSC_KCONFIG says: /proc/config.gz (a kernel
+# built with the selftest's config fragment) or /boot/config-RELEASE,
+# where a distribution keeps it; osc_procfs.sh reads HZ there.
 # OSC_OPTIONS says how the kernel has our options:
 #   m  modules, installed in /lib/modules/RELEASE (modules_install,
-#      depmod) and not loaded: the test loads them and leaves none loaded
+#      depmod) and not loaded: the test loads them and leaves none loaded.
+#      Then the binary alone with no module loaded (every file absent),
+#      and the runner with one module installed at a time (each file
+#      alone): as a kernel with only that option set looks to modprobe
 #   y  built in: the test passes with nothing to load
 #   n  absent: the test reports SKIP
 # shellcheck source=guest/lib.sh
 . /lib.sh
 
+PATH=/sbin:/usr/bin:/bin
+ln -sf /usr/bin/dash /bin/sh
 OUT=/tmp/kselftest.out
 REL=$(uname -r)
+MODS=/lib/modules/$REL/kernel/samples/osc_procfs
+HIDDEN=/tmp/hidden-modules
 TOTALS_OK='Totals: pass:[1-9][0-9]* fail:0 xfail:0 xpass:0 skip:0 error:0'
+
+# run_kselftest: the installed runner, its output in OUT and nested under
+# the checks that follow; its exit status in RC. OUT is appended to, not
+# truncated: the runner's tests write to /dev/stdout opened anew, which
+# with a truncating redirection the runner's own lines would overwrite
+run_kselftest() {
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	: >$OUT
+	/kselftest/run_kselftest.sh >>$OUT 2>&1
+	RC=$?
+	sed 's/^/  /' $OUT
+	echo "# run_kselftest.sh exited $RC after $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
+}
+
+config_hz() {
+	case $OSC_KCONFIG in
+	*.gz) zcat "$OSC_KCONFIG" ;;
+	*) cat "$OSC_KCONFIG" ;;
+	esac | sed -n 's/^CONFIG_HZ=//p'
+}
+
+no_not_ok() { ! grep -q '^[# ]*not ok ' $OUT; }
+runner_passed() { [ "$RC" = 0 ] && grep -qx 'ok 1 selftests: osc_procfs: osc_procfs.sh' $OUT; }
+says() { grep -q -- "$1" $OUT; }
+# passed_tests NAME: every test of osc_file.NAME ran and passed
+passed_tests() { [ "$(grep -c "^[# ]*ok [0-9]* osc_file\.$1\.[a-z_0-9]*\$" $OUT)" -ge 8 ]; }
+# skipped_tests NAME: every test of osc_file.NAME was skipped
+skipped_tests() {
+	! grep -q "^[# ]*ok [0-9]* osc_file\.$1\.[a-z_0-9]*\$" $OUT &&
+		[ "$(grep -c "^[# ]*ok [0-9]* .*# SKIP /proc/$1 is absent" $OUT)" -ge 8 ]
+}
+
+# other_absent NAME: osc_procfs.sh found no osc_NAME, and its tests skipped
+other_absent() { says "osc_$1 is neither built in nor a module" && skipped_tests "$1"; }
+
+# only_installed NAME...: leave only these of our modules in /lib/modules
+# and run depmod, as if the kernel had only their options set (=m)
+only_installed() {
+	mkdir -p $HIDDEN || return 1
+	for f in "$HIDDEN"/*.ko; do
+		[ ! -e "$f" ] || mv "$f" "$MODS/" || return 1
+	done
+	for m in hello jiffies seconds; do
+		case " $* " in *" $m "*) ;; *) mv "$MODS/osc_$m.ko" $HIDDEN/ || return 1 ;; esac
+	done
+	# by its path: busybox's sh runs its own depmod, which writes no
+	# modules.dep.bin, the index kmod's modprobe reads
+	/sbin/depmod
+}
+
+# all_absent: the selftest binary run with no module loaded: no "not ok",
+# and every test skipped
+all_absent() {
+	/kselftest/osc_procfs/osc_procfs_test >$OUT 2>&1
+	rc=$?
+	sed 's/^/  /' $OUT
+	[ $rc = 0 ] && no_not_ok && grep -q '^# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:[1-9][0-9]* error:0$' $OUT
+}
 
 if [ "$OSC_OPTIONS" = m ]; then
 	check "the modules are installed for $REL (modules.dep)" \
 		grep -q 'osc_procfs/osc_hello.ko' "/lib/modules/$REL/modules.dep"
 	check "before the run no osc_ module is loaded" none_listed
 fi
-check "the kernel's config is at /boot/config-$REL" test -r "/boot/config-$REL"
+check "the runner's /usr/bin/timeout, kmod's modprobe and dash as /bin/sh are there" \
+	test -x /usr/bin/timeout -a -x /sbin/modprobe -a "$(readlink /bin/sh)" = /usr/bin/dash
+[ -z "$OSC_KCONFIG" ] || check "the kernel's config is at $OSC_KCONFIG" test -r "$OSC_KCONFIG"
 
-# appended to, not truncated: the runner's tests write to /dev/stdout
-# opened anew, which with a truncating redirection the runner's own lines
-# would then overwrite
-: >$OUT
-/kselftest/run_kselftest.sh >>$OUT 2>&1
-rc=$?
-# the runner's KTAP, nested under the checks that follow
-sed 's/^/  /' $OUT
-
+run_kselftest
 case $OSC_OPTIONS in
 m | y)
-	check "run_kselftest.sh exits 0" [ $rc = 0 ]
+	check "run_kselftest.sh exits 0" [ $RC = 0 ]
 	check "it reports osc_procfs.sh as passed" \
 		grep -qx 'ok 1 selftests: osc_procfs: osc_procfs.sh' $OUT
 	check "every test passed, none skipped" grep -q "$TOTALS_OK" $OUT
-	check "the tick rate was checked against HZ from the config" \
-		grep -q "jiffies a second, HZ $(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$REL")\$" $OUT
+	check "the tick rate was checked against HZ from $OSC_KCONFIG" \
+		says "jiffies a second, HZ $(config_hz)\$"
 	;;
 n)
-	check "run_kselftest.sh exits 0" [ $rc = 0 ]
+	check "run_kselftest.sh exits 0" [ $RC = 0 ]
 	check "it reports osc_procfs.sh as skipped" \
 		grep -qx 'ok 1 selftests: osc_procfs: osc_procfs.sh # SKIP' $OUT
 	;;
@@ -53,4 +117,21 @@ n)
 	;;
 esac
 check "afterwards no osc_ module is loaded" none_listed
+
+if [ "$OSC_OPTIONS" = m ]; then
+	check "with every file absent the selftest reports no not ok, and skips every test" all_absent
+	for name in hello jiffies seconds; do
+		check "with only osc_$name installed, depmod runs" only_installed "$name"
+		run_kselftest
+		check "  ... run_kselftest.sh exits 0 and reports osc_procfs.sh as passed" runner_passed
+		check "  ... no test reports not ok" no_not_ok
+		check "  ... the tests of /proc/$name pass" passed_tests "$name"
+		for other in hello jiffies seconds; do
+			[ "$other" = "$name" ] && continue
+			check "  ... osc_procfs.sh says osc_$other is not there; its tests skip" other_absent "$other"
+		done
+		check "  ... afterwards no osc_ module is loaded" none_listed
+	done
+	check "all three modules are installed again" only_installed hello jiffies seconds
+fi
 check "the kernel log has no BUG, WARNING, Oops or Call Trace" log_clean

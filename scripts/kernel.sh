@@ -207,8 +207,19 @@ mode_fragments() {
 	for f in $(arch_fact "$arch" base_configs); do echo "$f"; done
 	echo "$OSC_TOP/configs/qemu-$arch.config"
 	echo "$OSC_TOP/configs/osc-procfs-$(mode_opt "$1").config"
-	for f in $frags; do echo "$OSC_TOP/configs/$f.config"; done
+	for f in $frags; do fragment_file "$f"; done
 	! mode_signed "$1" || echo "$OUT/sig-key/key.config"
+}
+
+# fragment_file NAME: the file of a row's fragment NAME: configs/NAME.config,
+# or for "kselftest" the selftest's own fragment in the tree (what a
+# kernel CI merges before it runs the selftest)
+fragment_file() {
+	if [[ $1 == kselftest ]]; then
+		echo "$GTREE/tools/testing/selftests/osc_procfs/config"
+	else
+		echo "$OSC_TOP/configs/$1.config"
+	fi
 }
 
 # make_sig_keys: the keys of the kernels that check signatures, made once with openssl as
@@ -297,7 +308,7 @@ untaken_values() {
 	while read -r sym; do
 		ours=''
 		for f in "$@"; do
-			[[ $f == "$OSC_TOP"/* || $f == "$OUT"/* ]] || continue
+			[[ $f == "$OSC_TOP"/* || $f == "$OUT"/* || $f == "$GTREE"/tools/* ]] || continue
 			grep -q "^$sym=\|^# $sym is not set" "$f" && ours=$f
 		done
 		if [[ -n $ours ]]; then
@@ -337,14 +348,33 @@ build_mode() {
 	[[ $(mode_opt "$mode") == m ]] || return 0
 	copy_modules "$dir" "$OUT/$mode" || return 1
 	! mode_signed "$mode" || sign_modules "$mode" || return 1
-	[[ $mode != m ]] || install_modules "$dir" "$OUT/$mode/root"
+	install_modules "$dir" "$OUT/$mode/root" "${make_args[@]}"
 }
 
-# install_modules DIR ROOT: make modules_install from object directory DIR
-# into ROOT/lib/modules/RELEASE, with depmod's tables, as a distribution
-# installs them (signed, where the kernel checks signatures)
+# install_modules DIR ROOT [MAKE ARGS...]: make modules_install from
+# object directory DIR into ROOT/lib/modules/RELEASE, with depmod's
+# tables, as a distribution installs them (signed, where the kernel
+# checks signatures)
 install_modules() {
-	rm -rf "$2" && build_kernel "$1" INSTALL_MOD_PATH="$2" modules_install
+	local dir=$1 root=$2
+	shift 2
+	rm -rf "$root" && build_kernel "$dir" "$@" INSTALL_MOD_PATH="$root" modules_install
+}
+
+# make_ci_tools DIR: what a kernel CI's root file system has and busybox
+# lacks, for the kselftest guest: kmod as /sbin/modprobe and depmod
+# (busybox's modprobe has no -n), coreutils' /usr/bin/timeout, which
+# kselftest's runner.sh needs to enforce a test's timeout, and dash, for
+# /bin/sh (busybox's sh runs its own modprobe whatever PATH says), with
+# the shared libraries they load (x86_64 guests only: the host's binaries)
+make_ci_tools() {
+	local dir=$1 lib
+	rm -rf "$dir" && mkdir -p "$dir/sbin" "$dir/usr/bin" || return 1
+	cp /usr/bin/kmod "$dir/sbin/kmod" && cp /usr/bin/timeout /usr/bin/dash "$dir/usr/bin/" &&
+		ln -s kmod "$dir/sbin/modprobe" && ln -s kmod "$dir/sbin/depmod" || return 1
+	for lib in $(ldd /usr/bin/kmod /usr/bin/timeout /usr/bin/dash | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+		mkdir -p "$dir$(dirname "$lib")" && cp -L "$lib" "$dir$lib" || return 1
+	done
 }
 
 # install_kselftest: the selftest as a kernel CI installs it, with
@@ -420,6 +450,10 @@ build_guest_tools() {
 }
 
 config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
+
+# config_state MODE SYMBOL: SYMBOL's value in OUT/MODE's .config, as the
+# kernel's scripts/config --state gives it (y, m, undef, a value)
+config_state() { "$GTREE/scripts/config" --file "$OUT/$1/.config" --state "$2"; }
 
 # boot_mode MODE SCENARIO LOG [CMDLINE [BOOT.SH OPTIONS...]]: boot
 # OUT/MODE's kernel with a guest scenario

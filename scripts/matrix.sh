@@ -32,7 +32,7 @@ load_matrix() {
 			matrix_error "$n" "kernel $kernel: build, debian, or a cell of an earlier row of line $line"
 		if [[ $frags == - ]]; then frags=''; else frags=${frags//,/ }; fi
 		for f in $frags; do
-			[[ -f $OSC_TOP/configs/$f.config ]] || matrix_error "$n" "no fragment configs/$f.config"
+			[[ $f == kselftest || -f $OSC_TOP/configs/$f.config ]] || matrix_error "$n" "no fragment configs/$f.config"
 		done
 		[[ $scenario == - || -f $OSC_TOP/guest/$scenario.sh ]] ||
 			matrix_error "$n" "no scenario guest/$scenario.sh"

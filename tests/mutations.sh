@@ -128,6 +128,12 @@ stage_mutations() {
 	expect "a selftest that leaves its modules loaded (osc_procfs.sh unloads nothing) turns boot_kselftest_m red" \
 		mu_red boot_kselftest_m
 	mu_gtree_restore
+	expect "osc_hello.c made to fail its init (return -ENODEV before it creates its file)" \
+		mu_gtree_sed samples/osc_procfs/osc_hello.c '/^static int __init osc_hello_init(void)$/,/^{$/ s/^{$/{\n\treturn -ENODEV;/'
+	expect "  ... it turns boot_kselftest_m red: a module that does not load is a failure, not a SKIP" \
+		mu_red build_m boot_kselftest_m
+	expect "  ... the child shows osc_procfs.sh saying so" mu_says "osc_hello is there but does not load"
+	mu_gtree_restore
 	# A deliberately wrong osc_seconds, as tutorials write it: the tick
 	# count kept in 32 bits and compared with "<" to guard against a
 	# clock going backwards. After the 32-bit wrap it reads 0 seconds.

@@ -385,28 +385,58 @@ ran_line() {
 		grep -aq "Linux version $line\.[0-9]" "$1"
 }
 
-# same_code: the new files are byte for byte the same on every line
+# same_code: the new files are byte for byte the same on every line, but
+# those that the line's differs file (beside its series) names: they must
+# differ, or the entry is stale
 stage_same_code() {
-	local l id base other
+	local l id base other path why
 	needs apply_git || return 1
 	base=$GTREE
 	for l in "${OSC_LINES[@]:1}"; do
 		id=_${l//./_}
 		[[ ${STAGE_OK[apply_git$id]:-1} == 1 ]] || { fail "not run: it needs stage 'apply_git$id', which failed"; continue; }
 		other=$(on_line "$l" gtree_path)
-		expect "samples/osc_procfs/ and tools/testing/selftests/osc_procfs/ are the same on $OSC_BASE_LINE and $l" \
-			same_dirs "$base" "$other" samples/osc_procfs tools/testing/selftests/osc_procfs
+		expect "samples/osc_procfs/ and tools/testing/selftests/osc_procfs/ hold the same files on $OSC_BASE_LINE and $l" \
+			same_names "$base" "$other" samples/osc_procfs tools/testing/selftests/osc_procfs
+		expect "  ... byte for byte$(differs_note "$l")" \
+			same_bytes "$base" "$other" "$(differs_file "$l")" samples/osc_procfs tools/testing/selftests/osc_procfs
+		while IFS=$'\t' read -r path why; do
+			expect "  ... $path differs on $l ($why)" not cmp -s "$base/$path" "$other/$path"
+		done < <(differs_of "$l")
 	done
 }
 gtree_path() { echo "$GTREE"; }
+not() { ! "$@"; }
 
-# same_dirs A B DIR...: each DIR is the same under A and B, and not empty
-same_dirs() {
+# differs_file LINE: the file that names what differs on LINE
+differs_file() { echo "$(line_series "$1")differs"; }
+# differs_note LINE: what the check of the other files excepts
+differs_note() {
+	if [[ -f $(differs_file "$1") ]]; then echo ", but what $(line_series_rel "$1")differs names"; else echo " ($(line_series_rel "$1") has no differs file)"; fi
+}
+# differs_of LINE: its entries, "PATH<tab>WHY" a line
+differs_of() { [[ ! -f $(differs_file "$1") ]] || grep -v '^#' "$(differs_file "$1")"; }
+
+# same_names A B DIR...: each DIR holds the same file names under A and B,
+# and is not empty
+same_names() {
 	local a=$1 b=$2 d
 	shift 2
 	for d in "$@"; do
-		[[ -n $(ls -A "$a/$d") ]] && diff -r "$a/$d" "$b/$d" || return 1
+		[[ -n $(ls -A "$a/$d") ]] && diff <(cd "$a" && find "$d" | sort) <(cd "$b" && find "$d" | sort) || return 1
 	done
+}
+
+# same_bytes A B DIFFERS DIR...: each file under DIR is the same under A
+# and B, but those the file DIFFERS names
+same_bytes() {
+	local a=$1 b=$2 differs=$3 f bad=0
+	shift 3
+	while IFS= read -r f; do
+		[[ -f $differs ]] && grep -q "^$f"$'\t' "$differs" && continue
+		cmp -s "$a/$f" "$b/$f" || { say "       $f differs"; bad=1; }
+	done < <(cd "$a" && find "$@" -type f | sort)
+	return "$bad"
 }
 
 # built_at_hz MODE: MODE's kernel runs at the rate mode_hz gives it; the
@@ -664,18 +694,29 @@ cell_boot_distro() {
 }
 
 # The selftest as a kernel CI runs it: the installed kselftest's
-# run_kselftest.sh, with the kernel's config in /boot; on =m the modules
-# installed in /lib/modules and not loaded
+# run_kselftest.sh, with kmod and coreutils' timeout as a CI's root file
+# system has them; the kernel's config in /proc/config.gz where the
+# kernel was built with the selftest's fragment, else in /boot; on =m
+# the modules installed in /lib/modules and not loaded
 cell_boot_kselftest() {
-	local log=$OUT/boot-$CELL.log boot=$OUT/$CELL-boot trees=()
+	local log=$OUT/boot-$CELL.log boot=$OUT/$CELL-boot trees=() kconfig d
 	expect "install the selftest as a CI does (make -C tools/testing/selftests TARGETS=osc_procfs install)" \
 		install_kselftest || return 1
-	rm -rf "$boot" && mkdir -p "$boot" && cp "$OUT/$MODE/.config" "$boot/config-$(build_kver)" || return 1
-	trees=(--tree "$OUT/kselftest:/kselftest" --tree "$boot:/boot")
+	expect "take kmod and coreutils' timeout, with their libraries, for the guest" \
+		make_ci_tools "$OUT/ci-tools" || return 1
+	trees=(--tree "$OUT/kselftest:/kselftest")
+	for d in sbin usr lib lib64; do trees+=(--tree "$OUT/ci-tools/$d:/$d"); done
+	if [[ $(config_state "$MODE" IKCONFIG_PROC) == y ]]; then
+		kconfig=/proc/config.gz
+	else
+		kconfig=/boot/config-$(build_kver)
+		rm -rf "$boot" && mkdir -p "$boot" && cp "$OUT/$MODE/.config" "$boot/${kconfig#/boot/}" || return 1
+		trees+=(--tree "$boot:/boot")
+	fi
 	[[ $OPTS != m ]] || trees+=(--tree "$OUT/$MODE/root/lib/modules:/lib/modules")
 	if ! "$OSC_TOP/scripts/boot.sh" --arch "$ARCH" --kernel "$OUT/$MODE/$(basename "$(arch_image "$ARCH")")" \
 		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" --log "$log" \
-		--append "OSC_OPTIONS=$OPTS" --warp "${trees[@]}"; then
+		--append "OSC_OPTIONS=$OPTS OSC_KCONFIG=$kconfig" --warp "${trees[@]}"; then
 		fail "boot the =$OPTS kernel and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
