@@ -265,6 +265,17 @@ ac_other_version() {
 		[[ $(make -s -C "$1" kernelversion) == 6.6.0 ]]
 }
 
+# ac_other_version_tree KIND DIR: AC_T, a KIND mini tree at DIR that says
+# it is Linux 6.6.0 (a git tree commits that); made beside DIR and moved,
+# as the kernel's Makefile refuses a path with a space
+ac_other_version_tree() {
+	local made=$AC_DIR/linux-6.6
+	ac_tree "$1" 0 "$made" && ac_do "make it 6.6.0" ac_other_version "$made" || return
+	[[ $1 == plain ]] || ac_do "commit 6.6.0" ac_g "$made" commit -q -a -m "Linux 6.6.0" || return
+	ac_do "a directory for $2" mkdir -p "$(dirname "$2")" && ac_do "move it to $2" mv "$made" "$2" || return
+	AC_T=$2
+}
+
 # --- running apply.sh --------------------------------------------------
 
 # ac_run ARGS...: AC_TOP's apply.sh ARGS, run from AC_CWD with AC_PATH; sets
@@ -274,6 +285,15 @@ ac_run() {
 	AC_CMD=${AC_CMD//$AC_DIR\//}
 	AC_RC=0
 	AC_OUT=$(cd "$AC_CWD" && PATH=$AC_PATH "$AC_TOP/apply.sh" "$@" 2>&1) || AC_RC=$?
+}
+
+# ac_run_printed LINE: LINE, a command apply.sh printed, run as a shell
+# reads it, from AC_CWD with AC_PATH; AC_OUT, AC_RC and AC_CMD as ac_run
+ac_run_printed() {
+	AC_CMD="the printed '$1'"
+	AC_CMD=${AC_CMD//$AC_DIR\//} && AC_CMD=${AC_CMD//$AC_TOP\//}
+	AC_RC=0
+	AC_OUT=$(cd "$AC_CWD" && PATH=$AC_PATH bash -c "$1" 2>&1) || AC_RC=$?
 }
 
 # ac_check_run STATUS ARGS...: apply.sh --check ARGS exits STATUS and
@@ -335,6 +355,28 @@ ac_applies() {
 	ac_same "the tree holds exactly the series' files and changes" "$expected" "$(ac_files "$AC_T")"
 	[[ -z $head ]] || ac_git_applied "$head" "$on" "$others"
 	ac_nothing_to_do 'already applied' "$@"
+}
+
+# ac_undo_as_printed ARGS...: apply.sh ARGS applies the series and prints
+# one command to take it off; that command, run as printed, exits 0 and
+# leaves the tree exactly as it was before apply.sh ARGS
+ac_undo_as_printed() {
+	local undo
+	AC_BEFORE=$(ac_snap "$AC_T")
+	ac_run "$@"
+	ac_rc 0
+	ac_says "says what it did" '^applied [0-9]+ patches'
+	undo=$(sed -n 's/^To take the series off again: //p' <<<"$AC_OUT")
+	if [[ -z $undo || $undo == *$'\n'* ]]; then
+		ac_bad "$AC_CMD prints one command to take the series off (its output:)"
+		ac_show "$AC_OUT"
+		return 1
+	fi
+	ac_ok "$AC_CMD prints one command to take the series off"
+	ac_run_printed "$undo"
+	ac_rc 0
+	ac_says "says what it did" 'took the series off'
+	ac_unchanged
 }
 
 # ac_other_branches CURRENT: every branch but CURRENT, with its commit
@@ -639,6 +681,23 @@ ac_case_other_version_forced_not_fitting() {
 		ac_do "edit samples/Kconfig" ac_edit_kconfig "$AC_T" &&
 		ac_do "the edit stops the series" ac_series_fails "$AC_T" || return
 	ac_refused 1 'does not apply' 'Nothing was changed.*apply the failing patch by hand' --force "$AC_T"
+}
+
+# --force on a line the series does not list applies the base series; the
+# command it then prints to take the series off works as printed
+ac_case_other_version_forced_undo_plain() { ac_forced_undo plain; }
+ac_case_other_version_forced_undo_git() { ac_forced_undo git; }
+
+# ac_forced_undo KIND: on a KIND tree that says it is Linux 6.6.0, in a
+# path with a space, apply.sh --force, then the undo command it printed
+ac_forced_undo() {
+	ac_other_version_tree "$1" "$AC_DIR/my kernels/linux-6.6" || return
+	if [[ $AC_LINE == "$OSC_BASE_LINE" ]]; then
+		ac_undo_as_printed --force "$AC_T"
+	else # the base series, in another line's context, does not apply: nothing to undo
+		ac_refused 1 'does not apply' 'Nothing was changed' --force "$AC_T"
+		ac_says_not "prints no command to take the series off" 'take the series off'
+	fi
 }
 
 ac_case_git_uncommitted_change() {
@@ -979,6 +1038,7 @@ ac_case_per_file_git_applied() { ac_restructured_applied per-file git; }
 AC_LIST=(no_argument unknown_option nonexistent_path a_file not_a_kernel_tree
 	plain_path_with_spaces git_path_with_spaces
 	series_of_its_line other_version other_version_forced other_version_forced_not_fitting
+	other_version_forced_undo_plain other_version_forced_undo_git
 	git_uncommitted_change git_untracked_in_samples git_mid_rebase git_mid_am git_detached_head
 	plain_already_applied git_already_applied plain_partly_applied git_partly_applied
 	plain_samples_kconfig_edited plain_samples_makefile_edited git_samples_kconfig_edited
