@@ -6,7 +6,7 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")" && pwd)
-CHECK=0 FORCE=0 REVERSE=0 TREE='' KIND='' VERSION='' STATE='' FAILED='' SCRATCH='' UNDO='' OLD_HEAD='' SETTLED=''
+CHECK=0 FORCE=0 FORCED=0 REVERSE=0 TREE='' KIND='' VERSION='' STATE='' FAILED='' SCRATCH='' UNDO='' OLD_HEAD='' SETTLED=''
 SUPPORTED_LINES=() SERIES_DIR='' PATCHES=() FILES=() SUBJECTS=() PLAN=()
 declare -A LINE_DIR=()
 TODO_TREE="give the top directory of a Linux source tree (the one that holds Makefile, Kconfig and samples/)"
@@ -70,7 +70,7 @@ check_tree() {
 		grep -q '^VERSION *=' "$TREE/Makefile"; } ||
 		die "$TREE is not a Linux source tree (no Makefile with a VERSION, Kconfig, samples/Kconfig and samples/Makefile); $TODO_TREE"
 }
-# pick_series: VERSION as 'make kernelversion' says it, SERIES_DIR for its line (--force: the base one)
+# pick_series: VERSION as 'make kernelversion' says it, SERIES_DIR for its line (--force: the base one, and FORCED=1)
 pick_series() {
 	VERSION=$(awk -F '[ \t]*=[ \t]*' '/^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)[ \t]*=/ { sub(/[ \t]+$/, "", $2); v[$1] = $2 } /^NAME[ \t]*=/ { exit }
 		END { if (v["VERSION"] == "") exit 1; s = v["VERSION"]; if (v["PATCHLEVEL"] != "") s = s "." v["PATCHLEVEL"] (v["SUBLEVEL"] == "" ? "" : "." v["SUBLEVEL"]); print s v["EXTRAVERSION"] }' "$TREE/Makefile") ||
@@ -79,7 +79,7 @@ pick_series() {
 	[[ -z $SERIES_DIR ]] || return 0
 	SERIES_DIR=${LINE_DIR[${SUPPORTED_LINES[0]}]}
 	((FORCE)) || die "$TREE is Linux $VERSION; the series supports the $(lines_text) lines. Use such a tree, or add --force to try this one (it is applied whole or not at all)."
-	say "Linux $VERSION is not a supported line ($(lines_text)); trying anyway (--force)"
+	FORCED=1 && say "Linux $VERSION is not a supported line ($(lines_text)); trying anyway (--force)"
 }
 # read_series: PATCHES, as SERIES_DIR/series lists them, and FILES, all they touch
 read_series() {
@@ -360,8 +360,9 @@ forward() {
 }
 # next_steps: what to do with the tree now
 next_steps() {
-	local t
-	printf -v t '%q' "$TREE"
+	local t undo
+	printf -v t '%q' "$TREE" && printf -v undo '%q' "$TOP/apply.sh"
+	((!FORCED)) || undo+=' --force' # --reverse needs it on this tree as the apply did
 	cat <<-EOF
 
 		Next steps:
@@ -370,7 +371,7 @@ next_steps() {
 		     or: cd $t && scripts/kconfig/merge_config.sh .config $TOP/configs/osc-procfs-m.config
 		  2. Build: make -C $t -j\$(nproc) (modules land in samples/osc_procfs/*.ko)
 		  3. Review: cd $t && scripts/checkpatch.pl --strict ${SERIES_DIR%/}/patches/0*.patch
-		To take the series off again: $TOP/apply.sh --reverse $t
+		To take the series off again: $undo --reverse $t
 	EOF
 }
 

@@ -107,7 +107,7 @@ stage_deps() { expect "packages installed" "$OSC_TOP/scripts/deps.sh" --matrix; 
 stage_shellcheck() {
 	local f
 	cd "$OSC_TOP"
-	for f in apply.sh grade.sh .ci/run scripts/*.sh grade/*.sh tests/*.sh bench/*.sh guest/init guest/*.sh; do
+	for f in apply.sh grade.sh .ci/run scripts/*.sh grade/*.sh tests/*.sh tests/apply/*.sh bench/*.sh guest/init guest/*.sh; do
 		expect "shellcheck is silent on $f" shellcheck -x "$f"
 	done
 	cd - >/dev/null
