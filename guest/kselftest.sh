@@ -79,6 +79,21 @@ only_installed() {
 	/sbin/depmod
 }
 
+# killed_mid_run: the runner, given a timeout shorter than the test (its
+# sleeps alone take 5 s), reports TIMEOUT
+KILL_AFTER=3
+SETTINGS=/kselftest/osc_procfs/settings
+killed_mid_run() {
+	[ ! -e $SETTINGS ] || cp $SETTINGS $SETTINGS.orig || return 1
+	echo "timeout=$KILL_AFTER" >$SETTINGS
+	run_kselftest
+	grep -q "^not ok 1 selftests: osc_procfs: osc_procfs.sh # TIMEOUT $KILL_AFTER seconds" $OUT
+}
+killed_cleanly() { says "# killed: unloading what was loaded" && none_listed; }
+restore_settings() {
+	if [ -e $SETTINGS.orig ]; then mv $SETTINGS.orig $SETTINGS; else rm -f $SETTINGS; fi
+}
+
 # all_absent: the selftest binary run with no module loaded: no "not ok",
 # and every test skipped
 all_absent() {
@@ -133,5 +148,8 @@ if [ "$OSC_OPTIONS" = m ]; then
 		check "  ... afterwards no osc_ module is loaded" none_listed
 	done
 	check "all three modules are installed again" only_installed hello jiffies seconds
+	check "with a settings file of timeout=$KILL_AFTER the runner kills the test mid-run" killed_mid_run
+	check "  ... osc_procfs.sh, killed, unloaded what it had loaded" killed_cleanly
+	restore_settings
 fi
 check "the kernel log has no BUG, WARNING, Oops or Call Trace" log_clean
