@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # apply.sh under bad input and faults: the stage apply_cases of
-# tests/run.sh, which sources this file (it uses run.sh's pass and fail).
+# tests/run.sh, which sources this file (it uses tests/lib/check.sh).
 #
 # Each case sets up a tree, runs apply.sh --check and then apply.sh on it,
 # and checks the exit status, that the message names the problem and what

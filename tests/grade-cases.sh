@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # The grader tested: the stage grade of tests/run.sh, which sources this
-# file (it uses run.sh's expect, pass and fail). ./grade.sh grades the
+# file (it uses tests/lib/check.sh and ktap.sh). ./grade.sh grades the
 # corpus of tests/grade/ (its README says what each submission is) on the
 # base line's =m kernel, which build_m made; each submission's checks are
 # held to its file "expected". OSC_GRADE_CASES names a few of them
@@ -116,9 +116,9 @@ gc_case() {
 # each with its own plan and results nested
 gc_ktap() {
 	local n=$1
-	[[ $(head -n 1 "$GC_KTAP") == "KTAP version 1" && $(sed -n 2p "$GC_KTAP") == "1..$n" ]] &&
-		(($(grep -cE '^(not )?ok [0-9]+ ' "$GC_KTAP") == n)) &&
-		(($(grep -cE '^  1\.\.[0-9]+$' "$GC_KTAP") == n))
+	[[ $(head -n 1 "$GC_KTAP") == "$KTAP_VERSION" && $(sed -n 2p "$GC_KTAP") == "1..$n" ]] &&
+		(($(grep -cE "^$KTAP_RESULT" "$GC_KTAP") == n)) &&
+		(($(grep -cE "^$KTAP_INDENT$KTAP_PLAN" "$GC_KTAP") == n))
 }
 
 # gc_broken_kit: the kit with its kernel replaced by junk grades nothing:
@@ -153,7 +153,7 @@ stage_grade_lines() {
 	done
 }
 
-gc_ktap_ok() { ! grep -q '^  not ok' "$GC_KTAP" && grep -qx 'ok 1 tests/grade/correct' "$GC_KTAP"; }
+gc_ktap_ok() { ! grep -q "^${KTAP_INDENT}not ok" "$GC_KTAP" && grep -qx 'ok 1 tests/grade/correct' "$GC_KTAP"; }
 
 # gc_csv N: the CSV has a header and N rows, each with as many fields
 gc_csv() {

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # The test suite tested: the stage mutations of tests/run.sh, which
-# sources this file (it uses run.sh's expect, pass and fail).
+# sources this file (it uses tests/lib/check.sh).
 #
 # Each mutation breaks one thing the suite must catch, runs the stage
 # that checks it in a child tests/run.sh (under this run's cache lock),
 # and expects that child to fail: a non-zero exit, the stage named in its
 # "failed stages:" line, and a closing "N passed, M failed" with M > 0.
 # What is broken lives in a copy of the checkout (a config fragment, a
-# guest scenario, a stage of tests/run.sh) or in the cache's git checkout
+# guest scenario, a stage of tests/stages/) or in the cache's git checkout
 # of the base line (the series' Kconfig, a module's source), put back when
 # the mutation ends. A control run of the unbroken copy must pass.
 
@@ -79,13 +79,13 @@ stage_mutations() {
 	expect "control: the unbroken copy passes the stage 'source'" mu_child source
 
 	mu_copy
-	mu_sed tests/run.sh '/^stage_source() {$/a\	return 1'
+	mu_sed tests/stages/source.sh '/^stage_source() {$/a\	return 1'
 	expect "a stage that returns 1 without a failed check fails, and is named" mu_red source
 	expect "  ... the child says it ended with status 1 without a failed check" \
 		mu_says "stage 'source' ended with status 1 without a failed check"
 
 	mu_copy
-	mu_sed tests/run.sh '/^stage_source() {$/a\	false'
+	mu_sed tests/stages/source.sh '/^stage_source() {$/a\	false'
 	expect "a stage that hits an error (a failing command outside a check) fails, and is named" mu_red source
 	expect "  ... the child names the command that failed" mu_says "error: 'false' exited 1"
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash disable=SC2034 # its variables are for the files of tests/apply/
-# The apply_cases stage's own checks (each a pass or fail of tests/run.sh,
-# named after the case), the snapshots of a tree they compare, and the
-# mini trees the cases run apply.sh on. Sourced by tests/apply-cases.sh.
+# The apply_cases stage's own checks (each an ok or fail of
+# tests/lib/check.sh, named after the case), the snapshots of a tree they
+# compare, and the mini trees the cases run apply.sh on. Sourced by
+# tests/apply-cases.sh.
 
 AC_MINI_PATHS=(Makefile Kconfig MAINTAINERS samples/Kconfig samples/Makefile
 	tools/testing/selftests/Makefile scripts/Kbuild.include scripts/subarch.include
@@ -25,7 +26,7 @@ AC_UNDO=.osc-procfs-apply.undo
 
 # --- checks ------------------------------------------------------------
 
-ac_ok() { pass "$AC_CASE: $*"; }
+ac_ok() { ok "$AC_CASE: $*"; }
 ac_bad() { fail "$AC_CASE: $*"; }
 
 # ac_show TEXT: TEXT indented under a FAIL line
