@@ -110,13 +110,14 @@ parse_args() {
 }
 ALL=0
 
-# grade_mode: the kernel of the matrix that grades: the =m kernel of the
-# line and arch, the one make demo builds on x86_64 (our own modules are
-# in it as modules, and never loaded in the grader's guest)
+# grade_mode: the kernel of ./kernels that grades: demo, the one make demo
+# builds, with no test key, on the base line's x86_64; else the =m kernel
+# of the line and arch (our own modules are in each as modules, and never
+# loaded in the grader's guest)
 grade_mode() {
-	if [[ $ARCH == x86_64 ]]; then MODE=m; else MODE=$ARCH-m; fi
+	if [[ $ARCH != x86_64 ]]; then MODE=$ARCH-m; elif [[ $LINE == "$OSC_BASE_LINE" ]]; then MODE=demo; else MODE=m; fi
 	mode_row "$MODE" >/dev/null 2>&1 ||
-		{ warn "grade.sh: no $ARCH kernel on $LINE in tests/matrix; try --arch x86_64, or --line $OSC_BASE_LINE"; exit 2; }
+		{ warn "grade.sh: no $ARCH kernel on $LINE in ./kernels; try --arch x86_64, or --line $OSC_BASE_LINE"; exit 2; }
 }
 
 # kernel_ready: the kernel, its build directory and the selftest are

@@ -20,6 +20,8 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 # shellcheck source=scripts/kernel.sh
 . "$OSC_TOP/scripts/kernel.sh"
+# shellcheck source=scripts/ktap.sh
+. "$OSC_TOP/scripts/ktap.sh"
 
 LOOPS=0 TRACE=0
 
@@ -56,9 +58,8 @@ size_table() {
 # guest_bench N: boot the =y kernel with initcall_debug under -icount
 guest_bench() {
 	local log=$OUT/bench-$1.log
-	"$OSC_TOP/scripts/boot.sh" --icount --timeout 900 --kernel "$OUT/y/bzImage" \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/bench-read.sh" \
-		--log "$log" --bin "$OUT/bin/readcost" --append "initcall_debug loglevel=4" >/dev/null
+	boot_mode --no-modules y "$OSC_TOP/guest/bench-read.sh" "$log" "initcall_debug loglevel=4" \
+		--icount --timeout 900 --bin "$OUT/bin/readcost" >/dev/null
 	grep -a '^bench: ' "$log" | tr -d '\r' | sed 's/^bench: //'
 }
 
@@ -89,8 +90,8 @@ edit_loop() {
 	t0=$(now_s)
 	build_mode m >/dev/null
 	if boot_mode m "$OSC_TOP/guest/boot-m.sh" "$OUT/bench-edit.log" >/dev/null &&
-		! grep -aq '^not ok [0-9]' "$OUT/bench-edit.log"; then
-		verdict="all $(grep -ac '^ok [0-9]' "$OUT/bench-edit.log") guest checks passed"
+		! ktap_results "$OUT/bench-edit.log" | grep -q '^not ok '; then
+		verdict="all $(ktap_results "$OUT/bench-edit.log" | grep -c '^ok ') guest checks passed"
 	else
 		verdict="FAILED: see $OUT/bench-edit.log"
 	fi
@@ -137,9 +138,8 @@ machine() {
 trace_table() {
 	local log=$OUT/bench-trace.log other
 	build_mode trace-y >/dev/null || die "cannot build the tracing kernel: see $OUT/build-trace-y.log"
-	"$OSC_TOP/scripts/boot.sh" --icount --timeout 900 --kernel "$OUT/trace-y/bzImage" \
-		--cpio-tool "$BUILD-trace/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/bench-trace.sh" \
-		--log "$log" --bin "$OUT/bin/readcost" --append "loglevel=4" >/dev/null
+	boot_mode --no-modules trace-y "$OSC_TOP/guest/bench-trace.sh" "$log" loglevel=4 \
+		--icount --timeout 900 --bin "$OUT/bin/readcost" >/dev/null
 	say
 	say "## Kernel function calls in one open-read-close (function graph tracer, =y)"
 	tr -d '\r' <"$log" | awk '$1 == "trace" { n[$2] += $3 } END { for (f in n) printf "    %-18s %5d calls\n", f, n[f] }' | sort

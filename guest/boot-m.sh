@@ -16,7 +16,7 @@ check "osc_simple logged GOLDEN_RATIO_PRIME" \
 	in_dmesg "osc_simple: GOLDEN_RATIO_PRIME = $GOLDEN_RATIO_PRIME"
 check "osc_simple logged HZ = $OSC_PROCFS_HZ and jiffies" \
 	in_dmesg "osc_simple: HZ = $OSC_PROCFS_HZ, jiffies = [0-9]"
-for f in hello jiffies seconds; do
+for f in $OSC_PROC_NAMES; do
 	check "osc_$f logged that it created /proc/$f" \
 		in_dmesg "osc_$f: created /proc/$f"
 done

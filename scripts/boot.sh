@@ -30,11 +30,14 @@
 # kernel spinning with its one CPU, which no guest timer can stop); the
 # exit status is then 125.
 #
-# The guest's /init (guest/init) runs the scenario and powers off.
+# It prints the QEMU command it runs. The guest's /init (guest/init) runs
+# the scenario and powers off.
 # Exits 0 if the guest ran the scenario to its end.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/ktap.sh
+. "$OSC_TOP/scripts/ktap.sh"
 
 WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
 MODULES=() BINS=() TREES=() SMP=1 ICOUNT=()
@@ -118,6 +121,9 @@ cpio_list() {
 		file /lib.sh $OSC_TOP/guest/lib.sh 0644 0 0
 		file /log-verdict.awk $OSC_TOP/guest/log-verdict.awk 0644 0 0
 		file /scenario $SCENARIO 0755 0 0
+		file /osc-modules $WORK/osc-modules 0644 0 0
+		file /osc-files $WORK/osc-files 0644 0 0
+		file /osc-log-bad $WORK/osc-log-bad 0644 0 0
 	LIST
 	[[ -z $SELFTEST ]] || echo "file /bin/osc_procfs_test $SELFTEST 0755 0 0"
 	for m in "${MODULES[@]}"; do
@@ -144,6 +150,7 @@ run_qemu() {
 	QEMU=("${machine[@]}" "${ICOUNT[@]}" -m "$MEMORY" -smp "$SMP" -nodefaults -no-reboot
 		-display none -serial stdio -monitor none -kernel "$KERNEL" -initrd "$cpio"
 		-append "console=$console panic=-1 $APPEND")
+	say "   qemu: $(printf '%q ' "${QEMU[@]}")" >&3
 	if ((IDLE == 0)); then
 		timeout --foreground "$TIMEOUT" "${QEMU[@]}" </dev/null
 	else
@@ -175,9 +182,10 @@ main() {
 	parse_args "$@"
 	WORK=$(mktemp -d)
 	trap 'rm -rf "$WORK"' EXIT
+	module_names >"$WORK/osc-modules" && proc_names >"$WORK/osc-files" && echo "$LOG_BAD" >"$WORK/osc-log-bad"
 	make_initramfs "$WORK/list" "$WORK/initramfs.cpio"
 	t0=$(now_s)
-	run_qemu "$WORK/initramfs.cpio" >"$LOG" 2>&1 || rc=$?
+	run_qemu "$WORK/initramfs.cpio" 3>&1 >"$LOG" 2>&1 || rc=$?
 	say "   guest: $(basename "$SCENARIO") ran for $(elapsed "$t0") s, console log in $LOG"
 	if ((rc == 125)); then
 		warn "   the console printed nothing for $IDLE s: the guest was killed; the end of the console log:"

@@ -20,9 +20,9 @@ main() {
 	local t0 log
 	t0=$(now_s)
 	"$OSC_TOP/scripts/deps.sh"
-	prepare_and_build m
+	prepare_and_build demo
 	log=$OUT/demo.log
-	step "boot under qemu-system-x86_64 (TCG)" boot_mode m "$OSC_TOP/guest/demo.sh" "$log" loglevel=4
+	step "boot under qemu-system-x86_64 (TCG)" boot_mode demo "$OSC_TOP/guest/demo.sh" "$log" loglevel=4
 	show_session "$log"
 	say
 	say "demo done in $(elapsed "$t0") s. The whole console log: $log"

@@ -137,20 +137,15 @@ on_line() {
 	"$@"
 }
 
-# A mode names a kernel the matrix (tests/matrix) builds: the cell that
-# builds it, with "-" for "_": m, y or n (our options =m, =y, =n), or
-# FLAVOUR-m/y for a cell FLAVOUR_m/y, built in an object directory of its
-# own ($BUILD-FLAVOUR), since each flavour changes most object files:
-#   debug    configs/debug.config: KASAN, lockdep, kmemleak, failslab...
-#   arm64    arm64 instead of x86_64 (cross-built, booted on QEMU's virt)
-#   trace    configs/ftrace.config: the function graph tracer (make bench)
-mode_flavour() { [[ $1 != *-* ]] || echo "${1%-*}"; }
-mode_opt() { echo "${1##*-}"; }
+# A mode names a kernel of ./kernels, on the line in use: m, y or n (our
+# options =m, =y, =n), demo (the demo's and the grader's, with no test
+# key), or FLAVOUR-m/y (debug-m, arm64-y, trace-y). Its row gives its
+# arch, options, object directory and config fragments.
 
-# mode_row MODE: MODE's row of the matrix, on the line in use
-mode_row() { mx_row "${SRC_LINE:-$OSC_BASE_LINE}" "${1/-/_}"; }
+# mode_row MODE: MODE's row of ./kernels, on the line in use
+mode_row() { kn_row "${SRC_LINE:-$OSC_BASE_LINE}" "$1"; }
 
-# mode_field MODE ARRAY: a field of MODE's row (ARRAY: MX_ARCH ...)
+# mode_field MODE ARRAY: a field of MODE's row (ARRAY: KN_ARCH ...)
 mode_field() {
 	local i
 	i=$(mode_row "$1") || return 1
@@ -158,9 +153,11 @@ mode_field() {
 	echo "${_field[i]}"
 }
 
-mode_arch() { mode_field "$1" MX_ARCH; }
+mode_arch() { mode_field "$1" KN_ARCH; }
+mode_opt() { mode_field "$1" KN_OPTS; }
 
-# mode_build_dir MODE: MODE's object directory. With OSC_BUILTIN_DIR=1
+# mode_build_dir MODE: MODE's object directory: the line's own, BUILD, or
+# BUILD-OBJDIR for a kernel of another kind. With OSC_BUILTIN_DIR=1
 # (make quick), our options built in or left out (=y, =n) build in a
 # directory of their own, $BUILD-builtin, so that going from =m to =y
 # and back relinks no kernel: an edit to a module then rebuilds four
@@ -170,15 +167,15 @@ mode_arch() { mode_field "$1" MX_ARCH; }
 # not do: objtool's own build records absolute paths, rebuilds itself in
 # a copy, and every object then depends on the new objtool.)
 mode_build_dir() {
-	local flavour
-	flavour=$(mode_flavour "$1")
-	echo "$BUILD${flavour:+-$flavour}$([[ ${OSC_BUILTIN_DIR:-} != 1 || $(mode_opt "$1") == m ]] || echo -builtin)"
+	local objdir
+	objdir=$(mode_field "$1" KN_OBJDIR)
+	echo "$BUILD${objdir:+-$objdir}$([[ ${OSC_BUILTIN_DIR:-} != 1 || $(mode_opt "$1") == m ]] || echo -builtin)"
 }
 
 # has_fragment MODE NAME: MODE's kernel merges configs/NAME.config
 has_fragment() {
 	local frags
-	frags=$(mode_field "$1" MX_FRAGS) && [[ " $frags " == *" $2 "* ]]
+	frags=$(mode_field "$1" KN_FRAGS) && [[ " $frags " == *" $2 "* ]]
 }
 
 # mode_signed MODE: MODE's kernel checks module signatures (its row has
@@ -189,7 +186,7 @@ mode_signed() { has_fragment "$1" module-sig; }
 # fragment configs/hz-N.config, or the kernel's default, 250
 mode_hz() {
 	local frags
-	frags=$(mode_field "$1" MX_FRAGS) && frags_hz "$frags"
+	frags=$(mode_field "$1" KN_FRAGS) && frags_hz "$frags"
 }
 
 # arch_make_args ARCH: what make needs to build for ARCH on this x86_64 host
@@ -203,7 +200,7 @@ arch_image() { arch_fact "$1" image; }
 # the options' fragment, the row's own; with module-sig, the test's key
 mode_fragments() {
 	local arch f frags
-	arch=$(mode_arch "$1") && frags=$(mode_field "$1" MX_FRAGS) || return 1
+	arch=$(mode_arch "$1") && frags=$(mode_field "$1" KN_FRAGS) || return 1
 	for f in $(arch_fact "$arch" base_configs); do echo "$f"; done
 	echo "$OSC_TOP/configs/qemu-$arch.config"
 	echo "$OSC_TOP/configs/osc-procfs-$(mode_opt "$1").config"
@@ -291,35 +288,36 @@ configure() {
 	(cd "$GTREE" && env "${make_args[@]}" scripts/kconfig/merge_config.sh -n -O "$dir" \
 		"${frags[@]}") >"$log" 2>&1 ||
 		{ cat "$log"; return 1; }
-	untaken_values "$log" "${frags[@]}" || return 1
+	untaken_values "$dir" "${frags[@]}" || return 1
 	echo "$stamp $(sha1sum <"$dir/.config" | cut -d' ' -f1)" >"$dir/.osc-config-stamp"
 }
 
-# untaken_values LOG FRAGMENT...: fails when merge_config.sh's LOG says a
-# value one of our fragments asks for was not taken: "Value requested for
-# CONFIG_X not in final .config" (7.3 prefixes it "WARNING: " and says it
-# only when CONFIG_X is missing) or, from 7.3 on, "WARNING: CONFIG_X
-# differs:" when the final value is another (an invalid one asked for). A value only the kernel's
-# own fragments ask for (tiny.config's LD_DEAD_CODE_DATA_ELIMINATION,
-# which 7.3's x86 no longer offers) is reported and let pass.
+# untaken_values DIR FRAGMENT...: fails when a value one of our fragments
+# asks for is not what DIR's .config holds, each symbol's value read with
+# the kernel's scripts/config --state (y, m, a value, or undef). Not
+# merge_config.sh -s: it also fails where our fragment overrides one of
+# the kernel's own (tiny.config's KERNEL_XZ), and on 7.3 on a value only
+# the kernel's own fragments ask for (tiny.config's
+# LD_DEAD_CODE_DATA_ELIMINATION, which 7.3's x86 no longer offers).
 untaken_values() {
-	local log=$1 sym f ours bad=0
+	local dir=$1 f line sym want have bad=0
 	shift
-	while read -r sym; do
-		ours=''
-		for f in "$@"; do
-			[[ $f == "$OSC_TOP"/* || $f == "$OUT"/* || $f == "$GTREE"/tools/* ]] || continue
-			grep -q "^$sym=\|^# $sym is not set" "$f" && ours=$f
-		done
-		if [[ -n $ours ]]; then
-			warn "   ${ours#"$OSC_TOP"/} asks for $sym, which the kernel did not take:"
-			grep -A2 -E "(Value requested for $sym |$sym differs:)" "$log" >&2
+	for f in "$@"; do
+		[[ $f == "$OSC_TOP"/* || $f == "$OUT"/* || $f == "$GTREE"/tools/* ]] || continue
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*) sym=${line%%=*} want=${line#*=} ;;
+			"# CONFIG_"*" is not set") sym=${line#\# } sym=${sym% is not set} want=n ;;
+			*) continue ;;
+			esac
+			want=${want#\"} want=${want%\"}
+			have=$("$GTREE/scripts/config" --file "$dir/.config" --state "${sym#CONFIG_}")
+			[[ $want == n && $have == undef ]] && continue
+			[[ $have == "$want" ]] && continue
+			warn "   ${f#"$OSC_TOP"/} asks for $sym=$want; the kernel's .config has $have"
 			bad=1
-		else
-			say "   note: the kernel's own fragments ask for $sym, which this configuration does not offer"
-		fi
-	done < <(sed -n -e 's/^\(WARNING: \)\{0,1\}Value requested for \(CONFIG_[A-Za-z0-9_]*\) .*/\2/p' \
-		-e 's/^WARNING: \(CONFIG_[A-Za-z0-9_]*\) differs:$/\1/p' "$log")
+		done <"$f"
+	done
 	return "$bad"
 }
 
@@ -449,26 +447,51 @@ build_guest_tools() {
 	gcc -static -O2 -Wall -Werror -o "$OUT/bin/osc_stress" "$OSC_TOP/guest/osc_stress.c"
 }
 
-config_hz() { sed -n 's/^CONFIG_HZ=//p' "$OUT/$1/.config"; }
+# kconfig_state FILE SYMBOL: SYMBOL's value in the kernel config FILE, as
+# the kernel's scripts/config --state gives it (y, m, n, undef, a value):
+# the one reader of a .config
+kconfig_state() { "$GTREE/scripts/config" --file "$1" --state "$2"; }
 
-# config_state MODE SYMBOL: SYMBOL's value in OUT/MODE's .config, as the
-# kernel's scripts/config --state gives it (y, m, undef, a value)
-config_state() { "$GTREE/scripts/config" --file "$OUT/$1/.config" --state "$2"; }
+# config_state MODE SYMBOL: SYMBOL's value in OUT/MODE's .config
+config_state() { kconfig_state "$OUT/$1/.config" "$2"; }
+config_hz() { config_state "$1" HZ; }
 
-# boot_mode MODE SCENARIO LOG [CMDLINE [BOOT.SH OPTIONS...]]: boot
-# OUT/MODE's kernel with a guest scenario
+# boot_mode [--image FILE] [--no-modules] MODE SCENARIO LOG [CMDLINE
+# [BOOT.SH OPTIONS...]]: boot kernel MODE of ./kernels with a guest
+# scenario; every boot of the tests, the demo and the bench is assembled
+# here. It finds MODE's image (OUT/MODE), the cpio tool of its object
+# directory, its arch's selftest and busybox and its HZ (OSC_PROCFS_HZ on
+# the command line), and puts MODE's modules in /lib/modules/osc.
+# scripts/boot.sh prints the QEMU command it runs. --image boots another
+# image of MODE's arch (Debian's own kernel) with MODE's tools, and then
+# the caller gives its facts; --no-modules leaves MODE's modules out.
 boot_mode() {
-	local mode=$1 scenario=$2 log=$3 extra=${4:-} mods=() m arch
-	shift $(($# < 4 ? $# : 4))
-	arch=$(mode_arch "$mode")
-	for m in "$OUT/$mode"/*.ko; do
-		[[ -e $m ]] && mods+=(--module "$m")
+	local image='' own_modules=1 mode scenario log extra mods=() m arch facts
+	while [[ ${1:-} == --* ]]; do
+		case $1 in
+		--image) image=$2 && shift ;;
+		--no-modules) own_modules=0 ;;
+		*) warn "boot_mode: unknown option $1" && return 2 ;;
+		esac
+		shift
 	done
+	mode=$1 scenario=$2 log=$3 extra=${4:-}
+	shift $(($# < 4 ? $# : 4))
+	arch=$(mode_arch "$mode") || return 1
+	if [[ -z $image ]]; then
+		image=$OUT/$mode/$(basename "$(arch_image "$arch")")
+		facts="OSC_PROCFS_HZ=$(config_hz "$mode") "
+	fi
+	if ((own_modules)); then
+		for m in "$OUT/$mode"/*.ko; do
+			[[ -e $m ]] && mods+=(--module "$m")
+		done
+	fi
 	mods+=(--busybox "$(arch_busybox "$arch")")
 	# the debug run's helper, built for the host (build_guest_tools)
 	[[ $arch != x86_64 || ! -x $OUT/bin/osc_stress ]] || mods+=(--bin "$OUT/bin/osc_stress")
-	"$OSC_TOP/scripts/boot.sh" --arch "$arch" --kernel "$OUT/$mode/$(basename "$(arch_image "$arch")")" \
+	"$OSC_TOP/scripts/boot.sh" --arch "$arch" --kernel "$image" \
 		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
 		--log "$log" --selftest "$(selftest_dir "$arch")/osc_procfs_test" \
-		--append "OSC_PROCFS_HZ=$(config_hz "$mode") $extra" "${mods[@]}" "$@"
+		--append "${facts:-}$extra" "${mods[@]}" "$@"
 }

@@ -98,6 +98,17 @@ arch_busybox() {
 # kconfig_symbols: the symbols Kconfig.snippet defines, one per line
 kconfig_symbols() { sed -n 's/^\(menu\)\{0,1\}config //p' "$OSC_TOP/Kconfig.snippet"; }
 
+# module_names: our modules, one per line, from Kconfig.snippet's options:
+# the one list of them (scripts/boot.sh gives it to the guest, /osc-modules)
+module_names() { sed -n 's/^config SAMPLE_OSC_\([A-Z]*\)$/osc_\1/p' "$OSC_TOP/Kconfig.snippet" | tr '[:upper:]' '[:lower:]'; }
+
+# proc_names: the /proc files they make, one per line: the name of each
+# option that depends on PROC_FS (the guest gets them in /osc-files)
+proc_names() {
+	awk '/^config SAMPLE_OSC_/ { n = tolower(substr($2, 12)) } n && /depends on PROC_FS/ { print n; n = "" }' \
+		"$OSC_TOP/Kconfig.snippet"
+}
+
 # with_lock CMD...: run CMD holding the cache's build lock, so two kernel
 # builds never run at once on this machine. A script started by one that
 # holds it (the test suite's own self-test) runs under its holder's lock.

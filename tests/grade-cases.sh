@@ -3,7 +3,8 @@
 # The grader tested: the stage grade of tests/run.sh, which sources this
 # file (it uses tests/lib/check.sh and ktap.sh). ./grade.sh grades the
 # corpus of tests/grade/ (its README says what each submission is) on the
-# base line's =m kernel, which build_m made; each submission's checks are
+# kernel demo of ./kernels, make demo's, with no test key (built here
+# first; build_m made the selftest); each submission's checks are
 # held to its file "expected". OSC_GRADE_CASES names a few of them
 # instead (the mutations stage grades proc_ops alone).
 
@@ -163,6 +164,9 @@ gc_csv() {
 stage_grade() {
 	local cases=() c rc=0
 	needs build_m || return 1
+	expect "build the kernel demo of ./kernels, the demo's and the grader's" build_mode demo || return 1
+	expect "  ... it carries no test key: CONFIG_MODULE_SIG is not set" \
+		[ "$(config_state demo MODULE_SIG)" = undef ]
 	mapfile -t cases < <(gc_cases)
 	GC_JSON=$OUT/grade/corpus.json GC_CSV=$OUT/grade/corpus.csv GC_KTAP=$OUT/grade/correct.ktap
 	GC_TEXT=$OUT/grade/corpus.txt

@@ -100,15 +100,16 @@ stage_mutations() {
 	expect "  ... the child says which result was due" mu_says "KTAP result 2 where 1 was due"
 
 	mu_copy
-	mu_sed tests/matrix 's/^\(y  *base  *x86_64  *plain  *y  *build  *\)hz-1000/\1hz-1001/'
-	expect "a row of tests/matrix that names a fragment that does not exist stops the run" mu_fails build_y
-	row=$(grep -n '^y  *base ' "$MU_COPY/tests/matrix" | cut -d: -f1)
+	mu_sed kernels 's/^\(y  *base  *x86_64  *y  *-  *\)hz-1000/\1hz-1001/'
+	expect "a kernel of ./kernels that names a fragment that does not exist stops the run" mu_fails build_y
+	row=$(grep -n '^y  *base ' "$MU_COPY/kernels" | cut -d: -f1)
 	expect "  ... the child names the file, the line and the fragment" \
-		mu_says "tests/matrix, line $row: no fragment configs/hz-1001.config"
+		mu_says "kernels, line $row: no fragment configs/hz-1001.config"
 
 	mu_copy
-	mu_sed configs/osc-procfs-m.config 's/^CONFIG_SAMPLE_OSC_HELLO=m$/CONFIG_SAMPLE_OSC_HELLO=q/'
-	expect "a broken config fragment (CONFIG_SAMPLE_OSC_HELLO=q) turns build_m red" mu_red build_m
+	# (SIMPLE: the kselftest fragment, merged after it, sets HELLO again)
+	mu_sed configs/osc-procfs-m.config 's/^CONFIG_SAMPLE_OSC_SIMPLE=m$/CONFIG_SAMPLE_OSC_SIMPLE=q/'
+	expect "a broken config fragment (CONFIG_SAMPLE_OSC_SIMPLE=q) turns build_m red" mu_red build_m
 
 	mu_copy
 	expect "the cache's git checkout is clean before it is mutated" mu_gtree_clean || return 1
@@ -123,8 +124,8 @@ stage_mutations() {
 	mu_gtree_restore
 
 	# shellcheck disable=SC2016 # $loaded is the script's text, for sed
-	sed -i 's/^for module in \$loaded; do$/for module in; do/' \
-		"$GTREE/tools/testing/selftests/osc_procfs/osc_procfs.sh"
+	expect "osc_procfs.sh made to unload nothing" mu_gtree_sed tools/testing/selftests/osc_procfs/osc_procfs.sh \
+		's/^\tfor module in \$loaded; do$/\tfor module in; do/'
 	expect "a selftest that leaves its modules loaded (osc_procfs.sh unloads nothing) turns boot_kselftest_m red" \
 		mu_red boot_kselftest_m
 	mu_gtree_restore
@@ -132,7 +133,8 @@ stage_mutations() {
 		mu_gtree_sed samples/osc_procfs/osc_hello.c '/^static int __init osc_hello_init(void)$/,/^{$/ s/^{$/{\n\treturn -ENODEV;/'
 	expect "  ... it turns boot_kselftest_m red: a module that does not load is a failure, not a SKIP" \
 		mu_red build_m boot_kselftest_m
-	expect "  ... the child shows osc_procfs.sh saying so" mu_says "osc_hello is there but does not load"
+	expect "  ... the child's console log shows osc_procfs.sh saying so" \
+		grep -aq "osc_hello is there but does not load" "$OUT/boot-kselftest_m.log"
 	mu_gtree_restore
 	# A deliberately wrong osc_seconds, as tutorials write it: the tick
 	# count kept in 32 bits and compared with "<" to guard against a

@@ -15,11 +15,7 @@ CELLS=()
 cell_kernel() { if [[ ${MX_KERNEL[$1]} == debian ]]; then echo "Debian ${MX_LINE[$1]}"; else echo "${MX_LINE[$1]}"; fi; }
 
 # cell_hz I: the tick rate of the kernel row I's cell builds or boots
-cell_hz() {
-	local i=$1
-	[[ ${MX_KERNEL[i]} == build || ${MX_KERNEL[i]} == debian ]] || i=${MX_ROW[${MX_LINE[i]}/${MX_KERNEL[i]}]}
-	frags_hz "${MX_FRAGS[i]}"
-}
+cell_hz() { frags_hz "${MX_FRAGS[$1]}"; }
 
 # cell_what I: the mode column of row I in the table
 cell_what() {

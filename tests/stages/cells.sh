@@ -18,12 +18,12 @@ cell_build_plain() {
 	expect "build for $ARCH with the options =$OPTS" build_mode "$MODE" || return 1
 	built_at_hz "$MODE"
 	[[ $OPTS == m ]] || return 0
-	expect "the four modules are built: $(module_names)" has_modules "$OUT/$MODE"
+	expect "the $(module_names | wc -l) modules are built: $(module_names | paste -sd' ' -)" has_modules "$OUT/$MODE"
 	expect "build the selftest for $ARCH, statically linked" build_selftest "$ARCH" || return 1
 	expect "the selftest is a static $ARCH executable ($(arch_fact "$ARCH" executable))" \
 		grep -q "$(arch_fact "$ARCH" executable).*statically linked" <(file -L "$(selftest_dir "$ARCH")/osc_procfs_test")
 	[[ $MODE == m ]] || return 0
-	expect "make modules_install put the four modules and modules.dep in $OUT/m/root" \
+	expect "make modules_install put the $(module_names | wc -l) modules and modules.dep in $OUT/m/root" \
 		installed_modules "$OUT/m/root"
 }
 cell_boot_plain() {
@@ -102,8 +102,8 @@ cell_build_sig() {
 		expect "${m##*/}.ko carries a signature, ${m##*/}.unsigned.ko does not" \
 			signed_as_named "$m"
 	done
-	expect "four modules, each signed, unsigned and signed with the other key" \
-		[ "$(find "$dir" -maxdepth 1 -name 'osc_*.ko' | wc -l)" == 12 ]
+	expect "the $(module_names | wc -l) modules, each signed, unsigned and signed with the other key" \
+		[ "$(find "$dir" -maxdepth 1 -name 'osc_*.ko' | wc -l)" == $((3 * $(module_names | wc -l))) ]
 	expect "make modules_install signed what it installed (MODULE_SIG_ALL)" \
 		has_signature "$(echo "$dir"/root/lib/modules/*/kernel/samples/osc_procfs/osc_hello.ko)"
 }
@@ -137,9 +137,8 @@ cell_boot_kselftest() {
 		trees+=(--tree "$boot:/boot")
 	fi
 	[[ $OPTS != m ]] || trees+=(--tree "$OUT/$MODE/root/lib/modules:/lib/modules")
-	if ! "$OSC_TOP/scripts/boot.sh" --arch "$ARCH" --kernel "$OUT/$MODE/$(basename "$(arch_image "$ARCH")")" \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" --log "$log" \
-		--append "OSC_OPTIONS=$OPTS OSC_KCONFIG=$kconfig" --warp "${trees[@]}"; then
+	if ! boot_mode --no-modules "$MODE" "$OSC_TOP/guest/$SCENARIO.sh" "$log" \
+		"OSC_OPTIONS=$OPTS OSC_KCONFIG=$kconfig" --warp "${trees[@]}"; then
 		fail "boot the =$OPTS kernel and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
@@ -148,11 +147,12 @@ cell_boot_kselftest() {
 
 # selftest_cell I: the cell that builds the selftest for row I's arch and
 # line: the first plain =m cell of both that builds its kernel
+# shellcheck disable=SC2153 # MX_BUILDS is matrix.sh's
 selftest_cell() {
 	local i=$1 j
 	for j in "${!MX_CELL[@]}"; do
 		[[ ${MX_LINE[j]} == "${MX_LINE[i]}" && ${MX_ARCH[j]} == "${MX_ARCH[i]}" &&
-			${MX_VARIANT[j]} == plain && ${MX_OPTS[j]} == m && ${MX_KERNEL[j]} == build ]] &&
+			${MX_VARIANT[j]} == plain && ${MX_OPTS[j]} == m && ${MX_BUILDS[j]} == 1 ]] &&
 			{ echo "${MX_CELL[j]}"; return 0; }
 	done
 	return 1
@@ -170,10 +170,10 @@ cell_needs() {
 	[[ $kind == build && $st == "${MX_CELL[i]}" ]] || echo "build_$st"
 	if [[ $kind == boot ]] && declare -F "cell_build_${MX_VARIANT[i]}" >/dev/null; then
 		echo "build_${MX_CELL[i]}"
-	elif [[ ${MX_KERNEL[i]} == build ]]; then
+	elif ((MX_BUILDS[i])); then
 		echo apply_git
-	elif [[ ${MX_KERNEL[i]} != debian ]]; then
-		echo "build_${MX_KERNEL[i]}"
+	elif [[ -n ${MX_BUILDER[i]} ]]; then
+		echo "build_${MX_BUILDER[i]}"
 	fi
 }
 
@@ -181,19 +181,11 @@ cell_needs() {
 # its variant's function
 cell_stage() {
 	local kind=$1 i=$2 deps CELL=${MX_CELL[$2]} ARCH=${MX_ARCH[$2]} OPTS=${MX_OPTS[$2]}
-	local SCENARIO=${MX_SCENARIO[$2]} MODE
-	MODE=$CELL
-	[[ ${MX_KERNEL[i]} == build || ${MX_KERNEL[i]} == debian ]] || MODE=${MX_KERNEL[i]}
-	MODE=${MODE/_/-}
+	local SCENARIO=${MX_SCENARIO[$2]} MODE=${MX_KERNEL[$2]}
 	deps=$(cell_needs "$kind" "$i") || return 1
 	# shellcheck disable=SC2086 # a word list
 	needs $deps || return 1
 	"cell_${kind}_${MX_VARIANT[i]}"
-}
-
-# module_names: our modules, from Kconfig.snippet's options
-module_names() {
-	sed -n 's/^config SAMPLE_OSC_\([A-Z]*\)$/osc_\1/p' "$OSC_TOP/Kconfig.snippet" | tr '[:upper:]' '[:lower:]' | paste -sd' ' -
 }
 
 # has_modules DIR: DIR holds NAME.ko for each of our modules

@@ -11,7 +11,7 @@ cell_build_oot() {
 	local dir
 	dir=$(mode_build_dir "$MODE")
 	expect "the build directory $dir is configured =$OPTS" \
-		grep -qx "CONFIG_SAMPLE_OSC_HELLO=$OPTS" "$dir/.config" || return 1
+		[ "$(kconfig_state "$dir/.config" SAMPLE_OSC_HELLO)" = "$OPTS" ] || return 1
 	build_oot_in "$dir" "$OUT/$CELL" "$(build_kver "$dir")"
 }
 cell_boot_oot() {
@@ -59,7 +59,7 @@ build_oot_in() {
 config_has() {
 	local c=$1 sym
 	shift
-	for sym in "$@"; do grep -qx "CONFIG_$sym=y" "$c" && return 0; done
+	for sym in "$@"; do [[ $(kconfig_state "$c" "$sym") == y ]] && return 0; done
 	return 1
 }
 
@@ -71,7 +71,7 @@ oot_facts() {
 	local sig=0 mask=0
 	config_has "$1" MODULE_SIG && sig=1
 	config_has "$1" SYSCTL PROC_SYSCTL && mask=1
-	echo "OSC_PROCFS_HZ=$(sed -n 's/^CONFIG_HZ=//p' "$1") OSC_SIG_CHECKED=$sig OSC_TAINT_MASK=$mask"
+	echo "OSC_PROCFS_HZ=$(kconfig_state "$1" HZ) OSC_SIG_CHECKED=$sig OSC_TAINT_MASK=$mask"
 }
 
 # boot_oot_in KERNEL CONFIG DEST LOG KVER: boot KERNEL (its config file
@@ -81,10 +81,8 @@ boot_oot_in() {
 	facts=$(oot_facts "$2")
 	say "   the kernel's facts for the guest: $facts"
 	for m in "$dest"/samples/osc_procfs/*.ko; do mods+=(--module "$m"); done
-	if ! "$OSC_TOP/scripts/boot.sh" --kernel "$kernel" --memory 1024 \
-		--cpio-tool "$BUILD/usr/gen_init_cpio" --scenario "$OSC_TOP/guest/$SCENARIO.sh" \
-		--log "$log" --selftest "$(selftest_dir "$ARCH")/osc_procfs_test" \
-		--append "$facts OSC_KVER=$5" --warp "${mods[@]}"; then
+	if ! boot_mode --image "$kernel" --no-modules m "$OSC_TOP/guest/$SCENARIO.sh" "$log" \
+		"$facts OSC_KVER=$5" --memory 1024 --warp "${mods[@]}"; then
 		fail "boot $kernel and run guest/$SCENARIO.sh (console log: $log)"
 		return 1
 	fi
