@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Lay the osc_procfs series over a Linux kernel source tree, or take it off; README.md
-# ("Apply the series to your own kernel tree") says what it promises. Exit status: 0 done or
-# nothing to do; else the tree is as it was: 1 refused or failed, 2 wrong usage, 129/130/143 SIGHUP/INT/TERM.
+# Lay the osc_procfs series over a Linux kernel source tree, or take it off; docs/applying.md
+# says what it promises. Exit status: 0 done or nothing to do; else the tree is as it was:
+# 1 refused or failed, 2 wrong usage, 129/130/143 SIGHUP/INT/TERM. It stands alone, as users
+# copy it with patches/: it reads kernel-lines and the series files itself, not via scripts/.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")" && pwd)
