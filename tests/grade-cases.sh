@@ -166,7 +166,7 @@ stage_grade() {
 	needs build_m || return 1
 	expect "build the kernel demo of ./kernels, the demo's and the grader's" build_mode demo || return 1
 	expect "  ... it carries no test key: CONFIG_MODULE_SIG is not set" \
-		[ "$(config_state demo MODULE_SIG)" = undef ]
+		[ "$(config_state demo MODULE_SIG)" = n ]
 	mapfile -t cases < <(gc_cases)
 	GC_JSON=$OUT/grade/corpus.json GC_CSV=$OUT/grade/corpus.csv GC_KTAP=$OUT/grade/correct.ktap
 	GC_TEXT=$OUT/grade/corpus.txt
