@@ -361,17 +361,18 @@ forward() {
 }
 # next_steps: what to do with the tree now
 next_steps() {
-	local t undo
+	local t undo frag series
 	printf -v t '%q' "$TREE" && printf -v undo '%q' "$TOP/apply.sh"
+	printf -v frag '%q' "$TOP/configs/osc-procfs-m.config" && printf -v series '%q' "${SERIES_DIR%/}/patches"
 	((!FORCED)) || undo+=' --force' # --reverse needs it on this tree as the apply did
 	cat <<-EOF
 
 		Next steps:
 		  1. Configure: make -C $t menuconfig, then in Kernel hacking -> Sample kernel code ->
 		     Operating System Concepts: chapter 2 kernel modules, set each module to M or Y;
-		     or: cd $t && scripts/kconfig/merge_config.sh .config $TOP/configs/osc-procfs-m.config
+		     or: cd $t && scripts/kconfig/merge_config.sh .config $frag
 		  2. Build: make -C $t -j\$(nproc) (modules land in samples/osc_procfs/*.ko)
-		  3. Review: cd $t && scripts/checkpatch.pl --strict ${SERIES_DIR%/}/patches/0*.patch
+		  3. Review: cd $t && scripts/checkpatch.pl --strict $series/0*.patch
 		To take the series off again: $undo --reverse $t
 	EOF
 }
