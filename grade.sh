@@ -15,7 +15,7 @@ JOBS=$(nproc) LINE=$OSC_BASE_LINE ARCH=x86_64 JSON='' CSV='' KTAP=0 QUIET=0 KEEP
 DIRS=()
 # RUN: this run's scratch directory; SUBS[i]: the i-th submission's
 # work directory in it
-RUN='' KVER='' MODE=''
+RUN='' KVER='' MODE='' GRADE_SELFTEST=''
 SUBS=()
 
 usage() {
@@ -125,7 +125,7 @@ grade_mode() {
 kernel_ready() {
 	local dir
 	dir=$(mode_build_dir "$MODE")
-	[[ -f $OUT/$MODE/$(basename "$(arch_image "$ARCH")") && -f $dir/Module.symvers &&
+	[[ -f $OUT/$MODE/facts && -f $OUT/$MODE/$(basename "$(arch_image "$ARCH")") && -f $dir/Module.symvers &&
 		-x $(selftest_dir "$ARCH")/osc_procfs_test ]] && cmp -s "$dir/.config" "$OUT/$MODE/.config"
 }
 
@@ -147,19 +147,14 @@ probe_bin() {
 	echo "$bin"
 }
 
-# export_kernel: the facts grade/submission.sh reads from the environment
+# export_kernel: what grade/submission.sh reads from the environment:
+# GRADE_DIR, MODE's kernel directory, the selftest (set_selftest) and
+# the probe; KVER for the report
 export_kernel() {
-	local dir
-	dir=$(mode_build_dir "$MODE")
-	export GRADE_KDIR=$dir GRADE_ARCH=$ARCH GRADE_MAKE GRADE_HZ GRADE_PROBE GRADE_BUSYBOX
-	export GRADE_KERNEL GRADE_CPIO=$dir/usr/gen_init_cpio GRADE_SELFTEST
-	GRADE_KERNEL=$OUT/$MODE/$(basename "$(arch_image "$ARCH")")
-	GRADE_SELFTEST=$(selftest_dir "$ARCH")/osc_procfs_test
-	GRADE_MAKE=$(arch_make_args "$ARCH")
-	GRADE_HZ=$(config_hz "$MODE")
+	export GRADE_DIR=$OUT/$MODE GRADE_SELFTEST GRADE_PROBE
+	GRADE_SELFTEST=${GRADE_SELFTEST:-$(kernel_path "$GRADE_DIR" SELFTEST)}
 	GRADE_PROBE=$(probe_bin) || { warn "grade.sh: could not build guest/grade_probe.c for $ARCH"; return 1; }
-	GRADE_BUSYBOX=$(arch_busybox "$ARCH")
-	KVER=$(cat "$dir/include/config/kernel.release")
+	KVER=$(kernel_fact "$GRADE_DIR" KVER)
 }
 
 # prepare_kernel: the grading kernel of LINE, built if it is not there
@@ -168,8 +163,8 @@ export_kernel() {
 # whatever the kernel, and 6.1's kselftest harness has no -r to run one
 # test (it runs them all).
 prepare_kernel() {
-	on_line "$LINE" prepare_line_kernel
 	[[ $LINE == "$OSC_BASE_LINE" ]] || base_selftest || exit 2
+	on_line "$LINE" prepare_line_kernel
 }
 
 # base_selftest: GRADE_SELFTEST, the base line's selftest for ARCH, built
@@ -180,8 +175,8 @@ base_selftest() {
 	[[ -x $GRADE_SELFTEST ]] && return 0
 	say "grade.sh: the selftest of $OSC_BASE_LINE for $ARCH is not built yet: building it"
 	if [[ ! -d $GTREE/tools/testing/selftests/osc_procfs ]]; then
-		step "prepare the kernel source ($KERNEL_SRC)" prepare_source &&
-			mkdir -p "$OUT" && step "apply the series with apply.sh (git tree $GTREE)" apply_series_git || return 1
+		step "prepare the kernel source ($KERNEL_SRC)" prepare_tree &&
+			mkdir -p "$OUT" && step "apply the series with apply.sh ($GTREE)" apply_series || return 1
 	fi
 	mkdir -p "$OUT" && step "build the selftest" build_selftest "$ARCH"
 }
@@ -286,7 +281,8 @@ need_tools() {
 # write_kit: --make-kit
 write_kit() {
 	prepare_kernel
-	make_kit "$MAKE_KIT" || { rm -rf "$MAKE_KIT"; warn "grade.sh: could not write the kit"; exit 2; }
+	# the line's tree: install-extmod-build copies from it
+	on_line "$LINE" make_kit "$MAKE_KIT" || { rm -rf "$MAKE_KIT"; warn "grade.sh: could not write the kit"; exit 2; }
 	say "grade.sh: the kit of Linux $KVER $ARCH is in $MAKE_KIT ($(du -sh "$MAKE_KIT" | cut -f1))"
 	say "Next: ./grade.sh --kit $MAKE_KIT DIR... (here or on any machine with this checkout, QEMU, gcc, make and jq)"
 }
@@ -304,9 +300,9 @@ main() {
 	trap 'rm -rf "$RUN"' EXIT
 	if ((KTAP == 0)); then
 		if ((${#DIRS[@]} == 1)); then
-			say "grading ${DIRS[0]} on Linux $KVER $ARCH (HZ=$GRADE_HZ)" >&2
+			say "grading ${DIRS[0]} on Linux $KVER $ARCH (HZ=$(kernel_fact "$GRADE_DIR" HZ))" >&2
 		else
-			say "grading ${#DIRS[@]} submissions on Linux $KVER $ARCH (HZ=$GRADE_HZ), $JOBS at a time" >&2
+			say "grading ${#DIRS[@]} submissions on Linux $KVER $ARCH (HZ=$(kernel_fact "$GRADE_DIR" HZ)), $JOBS at a time" >&2
 		fi
 	fi
 	grade_all

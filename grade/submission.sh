@@ -9,10 +9,10 @@
 #
 #   grade/submission.sh SUBMISSION WORK
 #
-# The kernel comes from the environment grade.sh exports: GRADE_KDIR (its
-# build directory), GRADE_MAKE (make's arch arguments), GRADE_KERNEL,
-# GRADE_CPIO, GRADE_SELFTEST, GRADE_PROBE, GRADE_BUSYBOX, GRADE_ARCH,
-# GRADE_HZ. WORK gets:
+# The kernel comes from the environment grade.sh exports: GRADE_DIR, the
+# grading kernel's directory (scripts/lib.sh, "A kernel directory": in
+# the cache, or a kit), GRADE_SELFTEST, the selftest the seek check
+# runs, and GRADE_PROBE, the guest's probe. WORK gets:
 #   parts            PART and the file it was taken from, a line each
 #   build/PART/      the scratch copy: PART.c, the headers, Kbuild
 #   build-PART.log   the compiler's output
@@ -83,13 +83,13 @@ stage() {
 # build-PART.verdict (run in the background, one a part, all at once)
 build() {
 	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad
-	read -ra make_args <<<"$GRADE_MAKE"
+	read -ra make_args <<<"$(kernel_fact "$GRADE_DIR" MAKE)"
 	if bad=$(outside_includes "$dir"); then
 		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
 	else
 		# the C locale: plain quotes in the messages (the kernel's Makefile
 		# unexports LC_ALL, so LC_CTYPE and LC_MESSAGES say it)
-		LANG=C LC_CTYPE=C LC_MESSAGES=C timeout 300 make -C "$GRADE_KDIR" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
+		LANG=C LC_CTYPE=C LC_MESSAGES=C timeout 300 make -C "$(kernel_path "$GRADE_DIR" BUILD)" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
 	fi
 	sed -i "s|$dir/||g" "$log"
 	if [[ -f $dir/$part.ko ]]; then
@@ -148,11 +148,10 @@ boot() {
 	for p in ${parts//,/ } ${wraps//,/ }; do
 		[[ " ${mods[*]} " == *"/$p.ko "* ]] || mods+=(--module "$WORK/build/$p/$p.ko")
 	done
-	"$OSC_TOP/scripts/boot.sh" --arch "$GRADE_ARCH" --kernel "$GRADE_KERNEL" --cpio-tool "$GRADE_CPIO" \
-		--busybox "$GRADE_BUSYBOX" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
+	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$GRADE_DIR" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
 		--scenario "$OSC_TOP/guest/grade.sh" --log "$WORK/console-$n.log" --warp \
 		--timeout "$GUEST_MAX" --idle "$IDLE" "${mods[@]}" \
-		--append "oops=panic OSC_PROCFS_HZ=$GRADE_HZ OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
+		--append "oops=panic OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
 		>"$WORK/boot-$n.out" 2>&1 || :
 }
 

@@ -3,12 +3,20 @@
 # Boot a kernel under QEMU (TCG) with a busybox initramfs that runs one
 # guest scenario, and keep the serial console in a log.
 #
-#   boot.sh --kernel bzImage --cpio-tool usr/gen_init_cpio \
-#           --scenario guest/boot-m.sh --log out.log \
+#   boot.sh --kernel-dir DIR --scenario guest/boot-m.sh --log out.log \
+#           [--kernel bzImage] [--cpio-tool usr/gen_init_cpio]
 #           [--selftest osc_procfs_test] [--module x.ko]... [--bin prog]...
 #           [--tree HOSTDIR:GUESTDIR]... [--append ARGS] [--smp CPUS]
 #           [--timeout SECONDS] [--icount | --warp] [--arch ARCH]
 #           [--busybox PATH] [--memory MiB] [--idle SECONDS]
+#
+# --kernel-dir is a kernel directory (scripts/lib.sh: DIR/facts): the
+# image, the cpio tool, the selftest, the busybox and the arch are its,
+# and the command line gets OSC_PROCFS_HZ, the tick rate it was built
+# with; an option given as well overrides its fact (--kernel boots
+# another image, Debian's own, with the directory's tools, and then the
+# caller gives the facts on the command line). Every boot of the demo,
+# the tests, the bench and the grader is this one.
 #
 # Each arch boots on the QEMU machine, with the console, that its facts
 # in scripts/arch/ARCH say (x86_64: qemu-system-x86_64 -M pc, ttyS0).
@@ -39,9 +47,9 @@ set -euo pipefail
 # shellcheck source=scripts/ktap.sh
 . "$OSC_TOP/scripts/ktap.sh"
 
-WORK='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
+WORK='' KDIR='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
 MODULES=() BINS=() TREES=() SMP=1 ICOUNT=()
-TIMEOUT=300 ARCH=x86_64 BUSYBOX='' MEMORY=512 IDLE=0
+TIMEOUT=300 ARCH='' BUSYBOX='' MEMORY=512 IDLE=0
 
 usage() {
 	sed -n '/^#   boot.sh/,/^# Exits/p' "$0" | sed 's/^# \{0,1\}//'
@@ -51,6 +59,7 @@ usage() {
 parse_args() {
 	while (($#)); do
 		case $1 in
+		--kernel-dir) KDIR=$2 ;;
 		--kernel) KERNEL=$2 ;;
 		--cpio-tool) CPIO_TOOL=$2 ;;
 		--scenario) SCENARIO=$2 ;;
@@ -72,6 +81,8 @@ parse_args() {
 		esac
 		shift 2
 	done
+	[[ -z $KDIR ]] || use_kernel_dir
+	ARCH=${ARCH:-x86_64}
 	[[ -n $KERNEL && -n $CPIO_TOOL && -n $SCENARIO && -n $LOG ]] || usage
 	[[ -f $OSC_TOP/scripts/arch/$ARCH ]] || die "--arch $ARCH: no facts for it in scripts/arch/"
 	[[ ${ICOUNT[*]} != *sleep=off* ]] || APPEND+=" $(arch_fact "$ARCH" warp_append)"
@@ -79,6 +90,19 @@ parse_args() {
 	for t in "${TREES[@]}"; do
 		[[ $t == ?*:/?* && -d ${t%%:*} ]] || die "--tree $t: HOSTDIR:GUESTDIR, HOSTDIR a directory, GUESTDIR absolute"
 	done
+}
+
+# use_kernel_dir: what --kernel-dir's facts give and no option did
+use_kernel_dir() {
+	[[ -f $KDIR/facts ]] || die "--kernel-dir $KDIR: no facts there (build the kernel first)"
+	if [[ -z $KERNEL ]]; then
+		KERNEL=$(kernel_path "$KDIR" IMAGE)
+		APPEND="OSC_PROCFS_HZ=$(kernel_fact "$KDIR" HZ)${APPEND:+ $APPEND}"
+	fi
+	CPIO_TOOL=${CPIO_TOOL:-$(kernel_path "$KDIR" CPIO)}
+	SELFTEST=${SELFTEST:-$(kernel_path "$KDIR" SELFTEST)}
+	BUSYBOX=${BUSYBOX:-$(kernel_path "$KDIR" BUSYBOX)}
+	ARCH=${ARCH:-$(kernel_fact "$KDIR" ARCH)}
 }
 
 # tree_list HOSTDIR GUESTDIR: gen_init_cpio lines that copy HOSTDIR to

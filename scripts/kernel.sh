@@ -127,8 +127,8 @@ make_sig_keys() {
 
 # config_stamp MODE FRAGMENT...: what a configuration is made of: MODE,
 # its make arguments, the fragments' text and every Kconfig file of the
-# tree, tracked ones by content (apply.sh rewrites the series' files
-# each time it runs)
+# tree, by content (apply.sh rewrites the series' files each time it
+# runs; the tree is a git checkout or, before the tests, a plain one)
 config_stamp() {
 	local mode=$1
 	shift
@@ -136,7 +136,8 @@ config_stamp() {
 		cd "$GTREE" &&
 			printf '%s\n' "$mode" "$(arch_make_args "$(mode_arch "$mode")")" &&
 			cat -- "$@" &&
-			git ls-files -z -- '*Kconfig*' | xargs -0 sha1sum
+			find . -path ./.git -prune -o -name '*Kconfig*' -type f -print0 | LC_ALL=C sort -z |
+				xargs -0 sha1sum
 	) | sha1sum | cut -d' ' -f1
 }
 
@@ -206,7 +207,7 @@ build_kernel() {
 }
 
 # build_mode MODE: configure and build; keep the image, vmlinux, .config
-# and the modules in OUT/MODE
+# and the modules in OUT/MODE, a kernel directory (write_facts)
 build_mode() {
 	local mode=$1 dir arch make_args BUILD_LOG=$OUT/build-$1.log
 	dir=$(mode_build_dir "$mode")
@@ -215,10 +216,30 @@ build_mode() {
 	configure "$mode" && build_kernel "$dir" "${make_args[@]}" all || return 1
 	rm -rf "${OUT:?}/$mode" && mkdir -p "$OUT/$mode"
 	cp "$dir/$(arch_image "$arch")" "$dir/.config" "$dir/vmlinux" "$OUT/$mode/" || return 1
+	write_facts "$mode" || return 1
 	[[ $(mode_opt "$mode") == m ]] || return 0
 	copy_modules "$dir" "$OUT/$mode" || return 1
 	! mode_signed "$mode" || sign_modules "$mode" || return 1
 	install_modules "$dir" "$OUT/$mode/root" "${make_args[@]}"
+}
+
+# write_facts MODE: OUT/MODE/facts, what boots kernel MODE and builds
+# modules for it (scripts/lib.sh, "A kernel directory"): the image there,
+# the tools of its object directory and the selftest build_selftest
+# makes for its arch
+write_facts() {
+	local dir arch
+	dir=$(mode_build_dir "$1") arch=$(mode_arch "$1")
+	{
+		printf 'ARCH=%s\nHZ=%s\n' "$arch" "$(config_hz "$1")"
+		printf 'KVER=%s\n' "$(cat "$dir/include/config/kernel.release")"
+		printf 'MAKE=%s\n' "$(arch_make_args "$arch")"
+		printf 'IMAGE=%s\n' "$(basename "$(arch_image "$arch")")"
+		printf 'CPIO=%s\n' "$dir/usr/gen_init_cpio"
+		printf 'SELFTEST=%s\n' "$(selftest_dir "$arch")/osc_procfs_test"
+		printf 'BUSYBOX=%s\n' "$(arch_busybox "$arch")"
+		printf 'BUILD=%s\n' "$dir"
+	} >"$OUT/$1/facts"
 }
 
 # install_modules DIR ROOT [MAKE ARGS...]: make modules_install from
@@ -293,12 +314,12 @@ selftest_dir() {
 }
 
 # prepare_and_build MODE [ARCH]: what make demo and grade.sh build: the
-# source unpacked once, the series applied on the git checkout, MODE's
-# kernel and ARCH's selftest, each a step with its time
+# source unpacked once, the series applied on it (scripts/source.sh),
+# MODE's kernel and ARCH's selftest, each a step with its time
 prepare_and_build() {
-	step "prepare the kernel source ($KERNEL_SRC)" prepare_source || return 1
+	step "prepare the kernel source ($KERNEL_SRC)" prepare_tree || return 1
 	mkdir -p "$OUT"
-	step "apply the series with apply.sh (git tree $GTREE)" apply_series_git || return 1
+	step "apply the series with apply.sh ($GTREE)" apply_series || return 1
 	step "build the kernel, $1 (make O=$(mode_build_dir "$1"))" build_mode "$1" || return 1
 	step "build the selftest" build_selftest "${2:-x86_64}"
 }
@@ -329,19 +350,16 @@ config_state() { kconfig_state "$OUT/$1/.config" "$2"; }
 config_hz() { config_state "$1" HZ; }
 
 # boot_mode [--image FILE] [--no-modules] MODE SCENARIO LOG [CMDLINE
-# [BOOT.SH OPTIONS...]]: boot kernel MODE of ./kernels with a guest
-# scenario; every boot of the tests, the demo and the bench is assembled
-# here. It finds MODE's image (OUT/MODE), the cpio tool of its object
-# directory, its arch's selftest and busybox and its HZ (OSC_PROCFS_HZ on
-# the command line), and puts MODE's modules in /lib/modules/osc.
-# scripts/boot.sh prints the QEMU command it runs. --image boots another
+# [BOOT.SH OPTIONS...]]: boot kernel MODE of ./kernels, its kernel
+# directory OUT/MODE (scripts/boot.sh --kernel-dir), with a guest
+# scenario and MODE's modules in /lib/modules/osc. --image boots another
 # image of MODE's arch (Debian's own kernel) with MODE's tools, and then
 # the caller gives its facts; --no-modules leaves MODE's modules out.
 boot_mode() {
-	local image='' own_modules=1 mode scenario log extra mods=() m arch facts
+	local kopts=() own_modules=1 mode scenario log extra mods=() m
 	while [[ ${1:-} == --* ]]; do
 		case $1 in
-		--image) image=$2 && shift ;;
+		--image) kopts=(--kernel "$2") && shift ;;
 		--no-modules) own_modules=0 ;;
 		*) warn "boot_mode: unknown option $1" && return 2 ;;
 		esac
@@ -349,21 +367,13 @@ boot_mode() {
 	done
 	mode=$1 scenario=$2 log=$3 extra=${4:-}
 	shift $(($# < 4 ? $# : 4))
-	arch=$(mode_arch "$mode") || return 1
-	if [[ -z $image ]]; then
-		image=$OUT/$mode/$(basename "$(arch_image "$arch")")
-		facts="OSC_PROCFS_HZ=$(config_hz "$mode") "
-	fi
 	if ((own_modules)); then
 		for m in "$OUT/$mode"/*.ko; do
 			[[ -e $m ]] && mods+=(--module "$m")
 		done
 	fi
-	mods+=(--busybox "$(arch_busybox "$arch")")
 	# the debug run's helper, built for the host (build_guest_tools)
-	[[ $arch != x86_64 || ! -x $OUT/bin/osc_stress ]] || mods+=(--bin "$OUT/bin/osc_stress")
-	"$OSC_TOP/scripts/boot.sh" --arch "$arch" --kernel "$image" \
-		--cpio-tool "$(mode_build_dir "$mode")/usr/gen_init_cpio" --scenario "$scenario" \
-		--log "$log" --selftest "$(selftest_dir "$arch")/osc_procfs_test" \
-		--append "${facts:-}$extra" "${mods[@]}" "$@"
+	[[ $(mode_arch "$mode") != x86_64 || ! -x $OUT/bin/osc_stress ]] || mods+=(--bin "$OUT/bin/osc_stress")
+	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$OUT/$mode" "${kopts[@]}" --scenario "$scenario" \
+		--log "$log" --append "$extra" "${mods[@]}" "$@"
 }

@@ -85,6 +85,24 @@ step() {
 	return "$rc"
 }
 
+# A kernel directory: a built kernel and what its guests need, described
+# by DIR/facts, a KEY=VALUE a line: ARCH, HZ, KVER, MAKE (make's arch
+# arguments), IMAGE (the bootable image), CPIO (its gen_init_cpio),
+# SELFTEST (the selftest for its arch), BUSYBOX, BUILD (its build
+# directory for external modules). A path that is not absolute is
+# under DIR. scripts/kernel.sh writes one for each kernel it builds
+# (OUT/NAME), grade.sh --make-kit a movable one; scripts/boot.sh
+# --kernel-dir boots one.
+#   kernel_fact DIR KEY   one fact
+#   kernel_path DIR KEY   a path fact, made absolute
+kernel_fact() { sed -n "s/^$2=//p" "$1/facts"; }
+kernel_path() {
+	local v
+	v=$(kernel_fact "$1" "$2")
+	[[ -z $v || $v == /* ]] || v=$1/$v
+	printf '%s\n' "$v"
+}
+
 # arch_busybox ARCH: the static busybox of ARCH's guests: the host's own,
 # or one scripts/deps.sh --matrix fetched from Debian's archive
 arch_busybox() {

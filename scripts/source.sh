@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash disable=SC2034 # its paths (BUILD, OUT...) are for the scripts that source it
-# The kernel sources in the cache, a line each: unpacked once, recorded in
-# git as pristine, a git checkout for the series; sourced by kernel.sh.
+# The kernel sources in the cache, a line each: unpacked once, then (for
+# the tests) recorded in git as pristine; sourced by kernel.sh.
 #
 # KERNEL_SRC picks the kernel of the base line: a source tree (copied,
 # never changed) or a tarball; by default Debian's linux-source-7.3
@@ -24,58 +24,48 @@ src_key() {
 
 set_paths() {
 	SRC_DIR=$OSC_CACHE/src/$(src_key)
-	PLAIN=$SRC_DIR/plain     # plain tree (no .git inside)
+	GTREE=$SRC_DIR/git       # the tree the kernels build from
+	PLAIN=$SRC_DIR/plain     # plain tree (no .git inside), for the tests
 	PGIT=$SRC_DIR/pristine.git   # its git dir, kept beside it
-	GTREE=$SRC_DIR/git       # git checkout for git am, export, builds
 	BUILD=$OSC_CACHE/build/$(src_key)
 	OUT=$OSC_CACHE/out/$(src_key)
 }
 
 pgit() { git --git-dir="$PGIT" --work-tree="$PLAIN" "$@"; }
 
+# A line's source goes through two states, each marked in SRC_DIR:
+#   .unpacked  GTREE holds the unpacked source, a plain tree; the series
+#              goes on it with apply.sh, as on a tarball's tree (.applied
+#              says it is on). A first make demo needs no more.
+#   .ready     GTREE is a git checkout whose tag "pristine" is the
+#              source, and the series goes on as commits; PLAIN is the
+#              pristine tree without .git, its git dir PGIT beside it.
+#              The tests need it; prepare_source makes it once.
+
+# unpack_source DEST: KERNEL_SRC, a tree (copied) or a tarball, into DEST
 unpack_source() {
-	rm -rf "$PLAIN" && mkdir -p "$PLAIN"
+	local dest=$1
+	rm -rf "$dest" && mkdir -p "$dest"
 	if [[ -d $KERNEL_SRC ]]; then
 		say "   copying $KERNEL_SRC"
-		tar -C "$KERNEL_SRC" --exclude=.git -cf - . | tar -C "$PLAIN" -xf -
+		tar -C "$KERNEL_SRC" --exclude=.git -cf - . | tar -C "$dest" -xf -
 	elif [[ -f $KERNEL_SRC ]]; then
 		say "   extracting $KERNEL_SRC ($(du -h "$KERNEL_SRC" | cut -f1))"
-		tar -C "$PLAIN" --strip-components=1 -xf "$KERNEL_SRC"
+		tar -C "$dest" --strip-components=1 -xf "$KERNEL_SRC"
 	else
 		warn "$(src_var)=$KERNEL_SRC is neither a kernel tree nor a tarball"
 		return 1
 	fi
-	[[ -f $PLAIN/Makefile && -d $PLAIN/samples ]] ||
+	[[ -f $dest/Makefile && -d $dest/samples ]] ||
 		{ warn "$KERNEL_SRC does not hold a kernel source tree"; return 1; }
 }
 
-# record_pristine: the plain tree as one commit, tagged pristine. Its
-# 90,000 loose objects stay loose: git's automatic gc would otherwise pack
-# them in the background (minutes of both cores, under the stages that
-# follow), and the local clone hard-links them whether packed or not.
-record_pristine() {
-	local version
-	version=$(make -s -C "$PLAIN" kernelversion) || return 1
-	rm -rf "$PGIT" &&
-		pgit init -q &&
-		pgit config gc.auto 0 &&
-		pgit add -f -A . &&
-		env "${PRISTINE_ENV[@]}" git --git-dir="$PGIT" --work-tree="$PLAIN" \
-			commit -q -m "Linux $version from $(basename "$KERNEL_SRC")" &&
-		pgit tag pristine
-}
-
-clone_git_tree() {
-	rm -rf "$GTREE" &&
-		git clone -q -c gc.auto=0 "$PGIT" "$GTREE" &&
-		git -C "$GTREE" checkout -q -B osc-procfs pristine
-}
-
-# prepare_source: unpack KERNEL_SRC into the cache once, with its pristine
-# commit and the git checkout
-prepare_source() {
+# prepare_tree: KERNEL_SRC unpacked into GTREE once
+prepare_tree() {
 	set_paths
-	if [[ -f $SRC_DIR/.ready ]]; then
+	if [[ -f $SRC_DIR/.ready || -f $SRC_DIR/.unpacked ]]; then
+		# a .git of a record_pristine that did not finish
+		[[ -f $SRC_DIR/.ready ]] || rm -rf "$GTREE/.git"
 		say "   cached: $SRC_DIR"
 		return 0
 	fi
@@ -84,10 +74,60 @@ prepare_source() {
 		return 1
 	fi
 	rm -rf "$SRC_DIR" && mkdir -p "$SRC_DIR"
-	step "unpack the kernel source" unpack_source || return 1
+	step "unpack the kernel source" unpack_source "$GTREE" || return 1
+	touch "$SRC_DIR/.unpacked"
+}
+
+# prepare_source: the source in git, as the tests need it (.ready): the
+# series taken off the plain tree again (or the tree unpacked afresh,
+# when another version of the series is on it), GTREE recorded, PLAIN
+# checked out
+prepare_source() {
+	prepare_tree || return 1
+	[[ -f $SRC_DIR/.ready ]] && return 0
+	if [[ -f $SRC_DIR/.applied ]]; then
+		step "take the series off the plain tree (apply.sh --reverse)" unapply_plain || return 1
+	fi
 	step "record the pristine tree in git" record_pristine || return 1
-	step "make the git checkout" clone_git_tree || return 1
+	step "make the plain tree" make_plain || return 1
 	touch "$SRC_DIR/.ready"
+	rm -f "$SRC_DIR/.unpacked"
+}
+
+# unapply_plain: the series off GTREE; if it does not come off (the
+# series has changed since it went on), the source unpacked again
+unapply_plain() {
+	if ! "$OSC_TOP/apply.sh" --reverse "$GTREE" >"$SRC_DIR/unapply.log" 2>&1; then
+		say "   it does not come off (another version of the series?): unpacking the source again"
+		unpack_source "$GTREE" || return 1
+	fi
+	rm -f "$SRC_DIR/.applied"
+}
+
+# record_pristine: GTREE as one commit, tagged pristine, and the branch
+# osc-procfs at it. Its 90,000 loose objects stay loose: git's automatic
+# gc would otherwise pack them in the background (minutes of both cores,
+# under the stages that follow), and the clone hard-links them whether
+# packed or not. -f: Debian's tarball has a .gitignore whose "/*"
+# ignores every file once the tree is in git.
+record_pristine() {
+	local version
+	version=$(make -s -C "$GTREE" kernelversion) || return 1
+	rm -rf "$GTREE/.git" &&
+		git -C "$GTREE" init -q &&
+		git -C "$GTREE" config gc.auto 0 &&
+		git -C "$GTREE" add -f -A . &&
+		env "${PRISTINE_ENV[@]}" git -C "$GTREE" commit -q -m "Linux $version from $(basename "$KERNEL_SRC")" &&
+		git -C "$GTREE" tag pristine &&
+		git -C "$GTREE" checkout -q -B osc-procfs pristine
+}
+
+# make_plain: PGIT, a bare clone of GTREE's pristine commit, and PLAIN,
+# its work tree
+make_plain() {
+	rm -rf "$PGIT" "$PLAIN" && mkdir -p "$PLAIN" &&
+		git clone -q --bare -c gc.auto=0 "$GTREE" "$PGIT" &&
+		pgit reset -q --hard pristine
 }
 
 # reset_plain / reset_git: back to the pristine tree, nothing else touched
@@ -98,6 +138,28 @@ reset_plain() {
 reset_git() {
 	if [[ -d $GTREE/.git/rebase-apply ]]; then git -C "$GTREE" am --abort || return 1; fi
 	git -C "$GTREE" checkout -q -f -B osc-procfs pristine && git -C "$GTREE" clean -q -fdx
+}
+
+# apply_series: the series on GTREE: as commits, once the source is in
+# git, else with apply.sh on the plain tree
+apply_series() {
+	if [[ -f $SRC_DIR/.ready ]]; then apply_series_git; else apply_series_plain; fi
+}
+
+# apply_series_plain: the series on the plain tree GTREE, once (apply.sh
+# says "already applied" after); unpacked afresh first if another
+# version of the series is on it
+apply_series_plain() {
+	local log=$OUT/apply-plain.log
+	if ! "$OSC_TOP/apply.sh" "$GTREE" >"$log" 2>&1; then
+		if [[ ! -f $SRC_DIR/.applied ]]; then cat "$log" && return 1; fi
+		say "   another version of the series is on $GTREE: unpacking the source again"
+		rm -f "$SRC_DIR/.applied"
+		unpack_source "$GTREE" || return 1
+		"$OSC_TOP/apply.sh" "$GTREE" >"$log" 2>&1 || { cat "$log"; return 1; }
+	fi
+	touch "$SRC_DIR/.applied"
+	say "   $(grep -m1 -E '^(applied|the series is already applied)' "$log")"
 }
 
 # apply_series_git: the series as commits on the git checkout

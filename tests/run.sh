@@ -57,8 +57,8 @@ unset stage_file
 # the base line's build_m. same_code compares what the lines applied;
 # mutations (tests/mutations.sh) breaks things on purpose and expects the
 # suite to catch each.
-LINE_STAGES=(source checkpatch apply_plain apply_git apply_cases export)
-BASE_ONLY=(checkpatch)
+LINE_STAGES=(source source_states checkpatch apply_plain apply_git apply_cases export)
+BASE_ONLY=(source_states checkpatch)
 AFTER_BUILD_M=(prefixes warnings menuconfig grade)
 # STAGE_ROW[STAGE]: the matrix row of a cell's stage, STAGE_KIND[STAGE]
 # its kind (build or boot); STAGE_LINE[STAGE]: the line a stage runs on
