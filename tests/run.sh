@@ -106,7 +106,7 @@ plan_stages() {
 			done
 		done
 	done
-	STAGES+=(same_code grade_lines mutations)
+	STAGES+=(same_code grade_lines docs mutations)
 }
 
 # run_one STAGE: run STAGE on its line: a cell's stage, or a stage_NAME
