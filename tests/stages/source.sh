@@ -51,6 +51,7 @@ stage_source_states() {
 
 # in_scratch DIR CMD...: CMD with the cache DIR/cache and the source DIR/src
 in_scratch() {
+	# shellcheck disable=SC2034 # set_paths and what CMD calls read them
 	local OSC_CACHE=$1/cache KERNEL_SRC=$1/src SRC_DIR PLAIN PGIT GTREE BUILD OUT
 	shift
 	set_paths && mkdir -p "$OUT" && "$@"
