@@ -142,7 +142,12 @@ build_hint() {
 	done <"$OSC_TOP/grade/build-hints.tsv"
 }
 
-# boot PARTS WRAPS N: one guest with these parts; its console log
+# boot PARTS WRAPS N: one guest with these parts; its console log.
+# loglevel=5: the console shows the kernel's warnings and worse (the
+# splats read_console looks for) but not its notices and info, which,
+# printed late in boot (the TSC's clocksource message at 1.6 s), could
+# land inside a line of the scenario's; the probe reads the module's own
+# messages with dmesg
 boot() {
 	local parts=$1 wraps=$2 n=$3 mods=() p
 	for p in ${parts//,/ } ${wraps//,/ }; do
@@ -151,7 +156,7 @@ boot() {
 	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$GRADE_DIR" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
 		--scenario "$OSC_TOP/guest/grade.sh" --log "$WORK/console-$n.log" --warp \
 		--timeout "$GUEST_MAX" --idle "$IDLE" "${mods[@]}" \
-		--append "oops=panic OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
+		--append "oops=panic loglevel=5 OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
 		>"$WORK/boot-$n.out" 2>&1 || :
 }
 
