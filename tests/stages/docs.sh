@@ -35,7 +35,7 @@ doc_code() {
 doc_paths() {
 	doc_code | while read -r f text; do
 		grep -oE '(^|[ (])(\./)?(patches|docs|scripts|tests|guest|grade|configs|backports|bench|tools|samples|\.ci)/[A-Za-z0-9_.*{},/-]*' <<<"$text" |
-			sed 's/^[ (]//; s/^\.\///' | grep -vE '[A-Z]{2,}' | sed "s|^|$f |"
+			sed 's/^[ (]//; s/^\.\///' | grep -vE '[A-Z]{2,}' | sed "s|^|$f |" || :
 	done | sort -u
 }
 
@@ -55,7 +55,7 @@ doc_targets() {
 	doc_code | while read -r f text; do
 		# not a package list (apt-get install ... make jq)
 		[[ $text == *apt* ]] && continue
-		grep -oE '(^|[ ;&(])make [a-z][a-z_-]*' <<<"$text" | sed 's/.*make //; s|^|'"$f"' |'
+		grep -oE '(^|[ ;&(])make [a-z][a-z_-]*' <<<"$text" | sed 's/.*make //; s|^|'"$f"' |' || :
 	done | sort -u
 }
 
@@ -72,6 +72,6 @@ doc_target_exists() {
 doc_options() {
 	doc_code | while read -r f text; do
 		grep -oE '(\./)?(grade\.sh|apply\.sh|scripts/[a-z-]+\.sh|tests/run\.sh)( [^&|;]*)?' <<<"$text" |
-			sed 's/^\.\///' | awk -v f="$f" '{ for (i = 2; i <= NF; i++) if ($i ~ /^--?[a-z]/) print f, $1, $i }'
+			sed 's/^\.\///' | awk -v f="$f" '{ for (i = 2; i <= NF; i++) if ($i ~ /^--?[a-z]/) print f, $1, $i }' || :
 	done | sed 's/[=,.)]*$//' | sort -u
 }
