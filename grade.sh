@@ -148,8 +148,8 @@ probe_bin() {
 }
 
 # export_kernel: what grade/submission.sh reads from the environment:
-# GRADE_DIR, MODE's kernel directory, the selftest (set_selftest) and
-# the probe; KVER for the report
+# GRADE_DIR, MODE's kernel directory, the selftest (base_selftest's, or the
+# directory's own) and the probe; KVER for the report
 export_kernel() {
 	export GRADE_DIR=$OUT/$MODE GRADE_SELFTEST GRADE_PROBE
 	GRADE_SELFTEST=${GRADE_SELFTEST:-$(kernel_path "$GRADE_DIR" SELFTEST)}
