@@ -11,19 +11,20 @@
 US=$'\x1f'
 
 # checks I: submission I's checks, a line each: ID, OK, SEEN (lines
-# joined by \x1f), REASON, WHY, HINT (the last two for a failure), "-"
-# for an empty one; with --all, the checks of a missing part, failed
+# joined by \x1f), REASON, WHY, HINT (the two for a failure), NOTE (for
+# a pass: lines joined by \x1f), "-" for an empty one; with --all, the
+# checks of a missing part, failed
 checks() {
-	local work=${SUBS[$1]} id ok seen reason hint part c
+	local work=${SUBS[$1]} id ok seen reason hint note part c
 	if [[ -f $work/result.tsv ]]; then
-		while IFS=$'\t' read -r id ok seen reason hint; do
+		while IFS=$'\t' read -r id ok seen reason hint note; do
 			[[ $seen != - ]] || seen=''
 			[[ $reason != - ]] || reason=''
 			[[ $hint != - ]] || hint=$(check_text "$id" "$reason" 4)''
 			if ((ok)) || [[ $reason == not_run ]]; then
-				printf '%s\t%s\t%s\t%s\t-\t-\n' "$id" "$ok" "${seen:--}" "${reason:--}"
+				printf '%s\t%s\t%s\t%s\t-\t-\t%s\n' "$id" "$ok" "${seen:--}" "${reason:--}" "${note:--}"
 			else
-				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$ok" "${seen:--}" "${reason:--}" \
+				printf '%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$id" "$ok" "${seen:--}" "${reason:--}" \
 					"$(check_text "$id" "$reason" 3)" "$hint"
 			fi
 		done <"$work/result.tsv"
@@ -32,7 +33,7 @@ checks() {
 	for part in "${PARTS[@]}"; do
 		grep -q "^$part	" "$work/parts" 2>/dev/null && continue
 		for c in ${PART_CHECKS[$part]}; do
-			printf '%s.%s\t0\tnot run: no %s.c in the submission\tnot_run\t-\t-\n' "$part" "$c" "$part"
+			printf '%s.%s\t0\tnot run: no %s.c in the submission\tnot_run\t-\t-\t-\n' "$part" "$c" "$part"
 		done
 	done
 }
@@ -43,6 +44,7 @@ unset_dashes() {
 	[[ $reason != - ]] || reason=''
 	[[ $why != - ]] || why=''
 	[[ $hint != - ]] || hint=''
+	[[ $note != - ]] || note=''
 }
 
 # lines PREFIX TEXT: TEXT's \x1f-separated lines, each after PREFIX
@@ -66,7 +68,7 @@ flush_not_run() {
 # report_text_one I: submission I's rows; the checks that did not run
 # for one reason share a row
 report_text_one() {
-	local i=$1 s id ok seen reason why hint held=() held_seen=
+	local i=$1 s id ok seen reason why hint note held=() held_seen=
 	s=$(score "$i")
 	if [[ $(cat "${SUBS[i]}/status") == 2 ]]; then
 		say "== ${DIRS[i]}: no module of the lab found (looked for simple.c, hello.c, jiffies.c, seconds.c, and .c files that create /proc/hello, /proc/jiffies or /proc/seconds)"
@@ -79,7 +81,7 @@ report_text_one() {
 	fi
 	say "== ${DIRS[i]}: Linux $KVER $ARCH, $(cat "${SUBS[i]}/guests" 2>/dev/null || echo 0) guest(s), $(cat "${SUBS[i]}/seconds") s"
 	sed 's/^\([a-z]*\)\t/   \1 from /' "${SUBS[i]}/parts"
-	while IFS=$'\t' read -r id ok seen reason why hint; do
+	while IFS=$'\t' read -r id ok seen reason why hint note; do
 		unset_dashes
 		if [[ $reason == not_run && (${#held[@]} == 0 || $seen == "$held_seen") ]]; then
 			held+=("$id") held_seen=$seen
@@ -90,9 +92,12 @@ report_text_one() {
 			held=("$id") held_seen=$seen
 			continue
 		fi
-		if ((ok)); then
+		if ((ok)) && [[ -n $note ]]; then
+			say "  note  $id"
+			lines "          note: " "$note"
+			continue
+		elif ((ok)); then
 			say "  ok    $id"
-			[[ $id != *.build || -z $seen ]] || lines "          " "$seen"
 			continue
 		fi
 		say "  FAIL  $id"
@@ -105,7 +110,7 @@ report_text_one() {
 }
 
 report_ktap() {
-	local i n id ok seen reason why hint k
+	local i n id ok seen reason why hint note k
 	say "KTAP version 1"
 	say "1..${#DIRS[@]}"
 	for i in "${!DIRS[@]}"; do
@@ -113,11 +118,12 @@ report_ktap() {
 		say "  # Subtest: ${DIRS[i]}"
 		say "  1..$(checks "$i" | wc -l)"
 		n=0
-		while IFS=$'\t' read -r id ok seen reason why hint; do
+		while IFS=$'\t' read -r id ok seen reason why hint note; do
 			unset_dashes
 			n=$((n + 1))
 			if ((ok)); then say "  ok $n $id"; else say "  not ok $n $id"; fi
 			((ok)) || lines "  # " "$seen"
+			lines "  # note: " "$note"
 		done < <(checks "$i")
 		k=$(score "$i")
 		if [[ $(cat "${SUBS[i]}/status") == 0 && ${k% *} == "${k#* }" ]]; then
@@ -150,8 +156,11 @@ report_json() {
 			+ (if $found then {} else {error: "no module of the lab found"} end)
 			+ {checks: [split("\n")[] | select(length > 0) | split("\t") |
 				map(if . == "-" then "" else . end) |
-				{id: .[0], ok: (.[1] == "1"), seen: (.[2] | split("\u001f") | join("\n"))}
-				+ (if .[1] == "1" then {} else {why: .[4], hint: .[5]} end)]}'
+				{id: .[0], ok: (.[1] == "1"),
+				 status: (if .[1] != "1" then "fail" elif .[6] != "" then "note" else "ok" end),
+				 seen: (.[2] | split("\u001f") | join("\n"))}
+				+ (if .[1] == "1" then {} else {why: .[4], hint: .[5]} end)
+				+ (if .[6] != "" then {note: (.[6] | split("\u001f") | join("\n"))} else {} end)]}'
 	done | jq -s '{submissions: .}'
 }
 

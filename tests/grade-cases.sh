@@ -70,6 +70,17 @@ gc_matches() {
 	return 1
 }
 
+# gc_no_notes CASE: no check of CASE has a note; the ones that do are shown
+gc_no_notes() {
+	local with
+	with=$(jq -r --arg dir "$1" '.submissions[] | select(.dir == $dir) | .checks[] | select(.note) |
+		"\(.id): \(.note)"' "$GC_JSON")
+	[[ -z $with ]] && return 0
+	say "       notes where none belong:"
+	sed 's/^/         | /' <<<"$with"
+	return 1
+}
+
 # gc_graded CASE: CASE is in the report, with checks
 gc_graded() {
 	jq -e --arg dir "$1" '[.submissions[] | select(.dir == $dir) | .checks[]] | length > 0' "$GC_JSON" >/dev/null
@@ -110,7 +121,9 @@ gc_case() {
 	expect "$c: its block of the text report ends with its score" gc_score_line "$c"
 	while read -r f id re; do
 		expect "$c: $id's $f matches /$re/" gc_matches "$c" "$id" "$f" "$re"
-	done < <(grep -E '^(seen|hint) ' "$OSC_TOP/$c/expected" || :)
+	done < <(grep -E '^(seen|hint|note) ' "$OSC_TOP/$c/expected" || :)
+	! grep -qx 'no_notes' "$OSC_TOP/$c/expected" ||
+		expect "$c: no check carries a note (every passing row is a plain ok)" gc_no_notes "$c"
 }
 
 # gc_ktap: the KTAP report has a plan line and a result a submission,

@@ -1,0 +1,24 @@
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+static int hello_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "Hello World\n");
+	return 0;
+}
+
+static int __init hello_init(void)
+{
+	return proc_create_single("hello", 0444, NULL, hello_show) ? 0 : -ENOMEM;
+}
+
+static void __exit hello_exit(void)
+{
+	remove_proc_entry("hello", NULL);
+}
+
+module_init(hello_init);
+module_exit(hello_exit);
+MODULE_LICENSE("MIT");
+MODULE_AUTHOR("A Student");

@@ -1,0 +1,27 @@
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/jiffies.h>
+
+static int show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%lu∖n", jiffies);
+	return 0;
+}
+
+static int __init jiffies_init(void)
+{
+	proc_create_single("jiffies", 0444, NULL, show);
+	return 0;
+}
+
+static void __exit jiffies_exit(void)
+{
+	remove_proc_entry("jiffies", NULL);
+}
+
+module_init(jiffies_init);
+module_exit(jiffies_exit);
+MODULE_LICENSE("GPL");
