@@ -14,7 +14,8 @@
  *                                     just after
  *   grade_probe seconds PATH T0 T1 HZ it holds the whole seconds since a
  *                                     load that happened between ticks T0
- *                                     and T1, within one
+ *                                     and T1, within one; and again a few
+ *                                     seconds later
  *   grade_probe reread PATH           open, one read(), close; twice: both
  *                                     opens read the text
  *   grade_probe small PATH N          N bytes a read(), each into the last
@@ -69,7 +70,7 @@ static void quote(const char *buf, ssize_t len)
 	ssize_t i;
 
 	putchar('"');
-	for (i = 0; i < len && i < 80; i++) {
+	for (i = 0; i < len && i < 160; i++) {
 		unsigned char c = buf[i];
 
 		if (c == '\n')
@@ -82,7 +83,7 @@ static void quote(const char *buf, ssize_t len)
 			putchar(c);
 	}
 	putchar('"');
-	if (len > 80)
+	if (len > 160)
 		printf("... (%zd bytes)", len);
 }
 
@@ -356,6 +357,28 @@ static int do_hello(const char *path)
 	return verdict(hello_ok(buf), "wrong_text");
 }
 
+/* @a and @b alike but for their numbers: each run of digits one '#' */
+static bool same_shape(const char *a, const char *b)
+{
+	for (;;) {
+		bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+
+		if (da != db)
+			return false;
+		if (da) {
+			a += strspn(a, "0123456789");
+			b += strspn(b, "0123456789");
+			continue;
+		}
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
 /* the range a counter's value must fall in: @lo to @hi, compared as
  * ticks (time_after_eq(), through a wrap) when @ticks */
 struct range {
@@ -408,21 +431,26 @@ static int read_count_between(const char *path, unsigned long *t0,
 }
 
 /*
- * The verdict on a counter's @nums against @r: one number in range
- * passes. The "# seen: " line says which number was taken, or why none
- * is right; @what names the range ("from 5 to 7 s").
+ * The verdict on a counter's @nums against @r, and, read again later,
+ * @later against @rl (or NULL): a number that is right at each reading,
+ * in the same place of the text, passes. The "# seen: " line says which
+ * number was taken, or why none is right; @what names the ranges.
  */
-static int judge(const char *text, const struct numbers *nums,
-		 const struct range *r, const char *what)
+static int judge(const char *text, const struct numbers *nums, const struct range *r,
+		 const struct numbers *later, const struct range *rl, const char *what)
 {
 	int i, hit = -1;
 
 	for (i = 0; i < nums->n && hit < 0; i++)
-		if (in_range(r, nums, i))
+		if (in_range(r, nums, i) && (!later || in_range(rl, later, i)))
 			hit = i;
 	if (nums->n == 1) {
 		printf(": its number, ");
 		print_number(nums, 0);
+		if (later) {
+			printf(" then ");
+			print_number(later, 0);
+		}
 		printf(", %s %s", hit < 0 ? "is not" : "is", what);
 		if (nums->neg[0])
 			printf(" (it is negative: a value printed through an int or with %%d)");
@@ -453,48 +481,59 @@ static int do_jiffies(const char *path)
 		return rc;
 	snprintf(what, sizeof(what), "from %lu to %lu, the kernel's count before and after",
 		 r.lo, r.hi);
-	return judge(buf, &nums, &r, what);
+	return judge(buf, &nums, &r, NULL, NULL, what);
 }
+
+/* the seconds since a load between ticks @l0 and @l1, read between @t0
+ * and @t1, within one */
+static void seconds_range(struct range *r, unsigned long l0, unsigned long l1,
+			  unsigned long t0, unsigned long t1, unsigned long hz)
+{
+	r->ticks = false;
+	r->lo = (t0 - l1) / hz;
+	r->hi = (t1 - l0) / hz + 1;
+	r->lo = r->lo ? r->lo - 1 : 0;
+}
+
+/*
+ * Read twice, LATER_S seconds apart (idle time the guest skips): the
+ * value is the number that is right both times, in the same place, so a
+ * number of a label (a "2" in "lab 2: 4294670 s") or a count frozen at
+ * the load is not taken for it.
+ */
+#define LATER_S 4
 
 static int do_seconds(const char *path, unsigned long l0, unsigned long l1,
 		      unsigned long hz)
 {
-	char buf[TEXT_MAX], what[128];
-	struct numbers nums;
-	unsigned long t0, t1;
-	struct range r = { .ticks = false };
+	char buf[TEXT_MAX], again[TEXT_MAX], what[192];
+	struct numbers nums, later;
+	unsigned long t0, t1, u0, u1;
+	struct range r, rl;
+	ssize_t len;
 	int rc = read_count_between(path, &t0, &t1, buf, &nums);
 
 	if (rc)
 		return rc;
-	r.lo = (t0 - l1) / hz;
-	r.hi = (t1 - l0) / hz + 1;
-	r.lo = r.lo ? r.lo - 1 : 0;
-	snprintf(what, sizeof(what), "from %lu to %lu s (loaded %lu to %lu ticks ago, HZ=%lu)",
-		 r.lo, r.hi, t0 - l1, t1 - l0, hz);
-	return judge(buf, &nums, &r, what);
-}
-
-/* @a and @b alike but for their numbers: each run of digits one '#' */
-static bool same_shape(const char *a, const char *b)
-{
-	for (;;) {
-		bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
-
-		if (da != db)
-			return false;
-		if (da) {
-			a += strspn(a, "0123456789");
-			b += strspn(b, "0123456789");
-			continue;
-		}
-		if (*a != *b)
-			return false;
-		if (!*a)
-			return true;
-		a++;
-		b++;
+	sleep(LATER_S);
+	if (!ticks_now(&u0))
+		return printf("\n# seen: no jiffies: line in /proc/timer_list\n"), 2;
+	len = read_path(path, again, sizeof(again));
+	ticks_now(&u1);
+	printf(", %d s later ", LATER_S);
+	if (!read_whole(len, path))
+		return verdict(false, read_reason(len));
+	quote(again, len);
+	find_numbers(again, &later);
+	if (!same_shape(buf, again)) {
+		printf(": the text changed more than its numbers");
+		return verdict(false, "wrong_count");
 	}
+	seconds_range(&r, l0, l1, t0, t1, hz);
+	seconds_range(&rl, l0, l1, u0, u1, hz);
+	snprintf(what, sizeof(what), "from %lu to %lu s, then from %lu to %lu s (loaded %lu to %lu ticks before the first reading, HZ=%lu)",
+		 r.lo, r.hi, rl.lo, rl.hi, t0 - l1, t1 - l0, hz);
+	return judge(buf, &nums, &r, &later, &rl, what);
 }
 
 /* one whole read of the file, made by the check first: what each way of
