@@ -10,12 +10,17 @@ set -euo pipefail
 . "$OSC_TOP/scripts/kernel.sh"
 # shellcheck source=grade/kit.sh
 . "$OSC_TOP/grade/kit.sh"
+# shellcheck source=grade/sandbox.sh
+. "$OSC_TOP/grade/sandbox.sh"
 
 JOBS=$(nproc) LINE=$OSC_BASE_LINE ARCH=x86_64 JSON='' CSV='' KTAP=0 QUIET=0 KEEP='' KIT='' MAKE_KIT=''
 DIRS=()
 # RUN: this run's scratch directory; SUBS[i]: the i-th submission's
 # work directory in it
 RUN='' KVER='' MODE='' GRADE_SELFTEST=''
+# UID_BASE: the first uid of this run's builds when grading as root (a
+# slot of 10,000 a run, so that two runs at once share none)
+UID_BASE=$((SB_UID_BASE + ($$ % 200000) * 10000))
 SUBS=()
 
 usage() {
@@ -37,8 +42,12 @@ Any subset will do; a part not found is not graded (with --all, it
 fails). Only the .c file of each part and the .h files of DIR are
 copied, and built with a Kbuild file of the grader's: nothing of the
 submission runs on this machine (not its Makefile, not a script). The
-modules run only inside the guest; a crash or hang is a failed check,
-and the other modules are graded in a fresh guest.
+build runs in a sandbox (bubblewrap: no network, no files of this
+machine but the toolchain and the kernel's build directory), within
+limits of memory, CPU time, wall time, processes, file size and output;
+the header says how it was isolated. The modules run only inside the
+guest; a crash, a hang or a flood of console messages is a failed
+check, and the other modules are graded in a fresh guest.
 
   -j N          grade N submissions at once, a guest each (default: the
                 number of cores)
@@ -53,6 +62,12 @@ and the other modules are graded in a fresh guest.
   --keep DIR    keep the scratch copies, build logs and console logs in
                 DIR (it must not exist)
   -q            no per-check rows: a line a submission
+  --budget S    the seconds of real time a submission may take, its
+                builds and guests (default 120): a check still running
+                then fails, and the checks not yet run fail as not run
+  --trust       grade even where no build can be isolated from this
+                machine's files (no bubblewrap, not root): only for
+                submissions you trust, such as your own
   --make-kit DIR   write a grading kit to DIR (it must not exist): the
                 kernel, its build directory for external modules and the
                 guest's programs, about 80 MB; no DIR to grade is needed
@@ -86,6 +101,8 @@ parse_args() {
 		--ktap) KTAP=1 ;;
 		--keep) KEEP=${2:-} && shift ;;
 		-q) QUIET=1 ;;
+		--budget) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || bad_usage "--budget takes a number of seconds"; export GRADE_BUDGET=$2 && shift ;;
+		--trust) TRUST=1 ;;
 		--kit) KIT=${2:-} && shift ;;
 		--make-kit) MAKE_KIT=${2:-} && shift ;;
 		-h | --help) usage && exit 0 ;;
@@ -108,7 +125,7 @@ parse_args() {
 	done
 	[[ -z $KEEP || ! -e $KEEP ]] || bad_usage "--keep $KEEP: it exists; name a new directory"
 }
-ALL=0
+ALL=0 TRUST=0
 
 # grade_mode: the kernel of ./kernels that grades: demo, the one make demo
 # builds, with no test key, on the base line's x86_64; else the =m kernel
@@ -191,11 +208,12 @@ prepare_line_kernel() {
 	export_kernel || exit 2
 }
 
-# grade_one I: grade submission I in its work directory
+# grade_one I: grade submission I in its work directory; as root, its
+# builds take four uids of its own (grade/sandbox.sh)
 grade_one() {
 	local work=${SUBS[$1]} t0 rc=0
 	t0=$(now_s)
-	"$OSC_TOP/grade/submission.sh" "${DIRS[$1]}" "$work" >"$work/grade.log" 2>&1 || rc=$?
+	GRADE_UID=$((UID_BASE + 4 * $1)) "$OSC_TOP/grade/submission.sh" "${DIRS[$1]}" "$work" >"$work/grade.log" 2>&1 || rc=$?
 	elapsed "$t0" >"$work/seconds"
 	echo "$rc" >"$work/status"
 }
@@ -268,6 +286,24 @@ grader_errors() {
 	return "$bad"
 }
 
+# choose_sandbox: GRADE_SANDBOX, how builds are isolated here, tried on
+# the grading kernel; with none, grade only with --trust
+choose_sandbox() {
+	local why
+	export GRADE_SANDBOX
+	GRADE_SANDBOX=$(sandbox_method)
+	if [[ $GRADE_SANDBOX == none ]] && ((TRUST == 0)); then
+		warn "grade.sh: no build can be isolated here: bubblewrap (bwrap) cannot run, and this is not root, which could give builds a uid of their own."
+		warn "A submission's compiler would read any file you may read. Install bubblewrap (Debian: apt-get install bubblewrap) and allow unprivileged user namespaces, or run as root; or pass --trust to grade submissions you trust."
+		exit 2
+	fi
+	why=$(sandbox_ready "$GRADE_SANDBOX" "$GRADE_DIR") && return 0
+	warn "grade.sh: a build in the sandbox ($GRADE_SANDBOX) could not run: $why"
+	[[ $GRADE_SANDBOX != uid ]] ||
+		warn "Builds run as a uid of their own here (no bubblewrap): put the kernel (--kit DIR) where any user may read it (chmod -R a+rX DIR), or install bubblewrap."
+	exit 2
+}
+
 # need_tools: what grading with a kit needs on this machine
 need_tools() {
 	local t qemu
@@ -296,6 +332,7 @@ main() {
 	else
 		prepare_kernel
 	fi
+	choose_sandbox
 	RUN=$(mktemp -d "${TMPDIR:-/tmp}/osc-grade.XXXXXX")
 	trap 'rm -rf "$RUN"' EXIT
 	if ((KTAP == 0)); then
@@ -304,6 +341,7 @@ main() {
 		else
 			say "grading ${#DIRS[@]} submissions on Linux $KVER $ARCH (HZ=$(kernel_fact "$GRADE_DIR" HZ)), $JOBS at a time" >&2
 		fi
+		say "$(sandbox_words "$GRADE_SANDBOX"); a submission's budget: ${GRADE_BUDGET:-120} s" >&2
 	fi
 	grade_all
 	grader_errors || exit 2

@@ -28,13 +28,25 @@
 set -euo pipefail
 # shellcheck source=grade/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=grade/sandbox.sh
+. "$OSC_TOP/grade/sandbox.sh"
 
 SUB='' WORK=''
 declare -A FILE=() OK=() SEEN=() REASON=() HINT=() NOTRUN=()
 US=$'\x1f'
-# how long a guest may print nothing before it is taken as hung, and
-# the longest a guest may run, in seconds of real time
-IDLE=15 GUEST_MAX=300
+# how long a guest may print nothing before it is taken as hung, in
+# seconds of real time; the bytes of a guest's console kept (a module
+# that floods it stops the guest); the seconds of real time the whole
+# submission may take, its builds and guests (grade.sh --budget), and
+# the least a guest is booted with
+IDLE=15 CONSOLE_MAX=$((256 << 10)) BUDGET=${GRADE_BUDGET:-120} GUEST_MIN=10
+# a guest's exit: boot.sh's status (123: the console passed CONSOLE_MAX,
+# 124: the budget ran out, 125: IDLE s of silence)
+BOOT_RC=0 CRASHED=''
+FLOOD_HINT="Print from a module on load and unload, not on every read, or rate-limit it (pr_warn_ratelimited()): each message goes to the console, and a flood of them stalls the machine."
+
+# budget_left: the seconds of the submission's budget not yet spent
+budget_left() { echo $((BUDGET - SECONDS)); }
 
 # find_parts: each part's file: PART.c anywhere in the submission (the
 # shallowest), else a .c file that creates /proc/PART
@@ -82,22 +94,27 @@ stage() {
 # build PART: make's modules target on the scratch copy; its verdict in
 # build-PART.verdict (run in the background, one a part, all at once)
 build() {
-	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad
+	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad rc=0 limit
 	read -ra make_args <<<"$(kernel_fact "$GRADE_DIR" MAKE)"
+	# the text match is for the message only (it says why); the sandbox
+	# is the guard
 	if bad=$(outside_includes "$dir"); then
 		printf '%s\n' "$bad" | sed 's/^/include outside the submission: /' >"$log"
 	else
-		# the C locale: plain quotes in the messages (the kernel's Makefile
-		# unexports LC_ALL, so LC_CTYPE and LC_MESSAGES say it)
-		LANG=C LC_CTYPE=C LC_MESSAGES=C timeout 300 make -C "$(kernel_path "$GRADE_DIR" BUILD)" M="$dir" "${make_args[@]}" modules >"$log" 2>&1 || :
+		# in the sandbox and within the limits of grade/sandbox.sh, in the
+		# C locale (plain quotes in the messages)
+		sandbox_build "$dir" "$log" "$(sandbox_uid "$part")" \
+			make -C "$(kernel_path "$GRADE_DIR" BUILD)" M="$dir" "${make_args[@]}" modules || rc=$?
 	fi
 	sed -i "s|$dir/||g" "$log"
-	if [[ -f $dir/$part.ko ]]; then
+	limit=$(limit_reached "$log" "$rc")
+	if [[ -z $limit && -f $dir/$part.ko ]]; then
 		printf '1\t%s\t-\t-\n' "$(w=$(warnings "$log") && echo "${w:--}")" >"$WORK/build-$part.verdict"
 		return 0
 	fi
-	first=$(grep -m1 -E 'error:|ERROR:|outside the submission' "$log" || tail -n 1 "$log")
+	first=$(grep -m1 -E 'error:|Error:|ERROR:|outside the submission' "$log" || tail -n 1 "$log")
 	hint=$(build_hint "$log")
+	[[ -z $limit ]] || first=$limit hint=$LIMIT_HINT
 	printf '0\t%s\tbuild_error\t%s\n' "${first}$(w=$(warnings "$log") && [[ -n $w ]] && printf '%s%s' "$US" "$w")" \
 		"${hint:--}" >"$WORK/build-$part.verdict"
 }
@@ -155,9 +172,9 @@ boot() {
 	done
 	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$GRADE_DIR" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
 		--scenario "$OSC_TOP/guest/grade.sh" --log "$WORK/console-$n.log" --warp \
-		--timeout "$GUEST_MAX" --idle "$IDLE" "${mods[@]}" \
+		--timeout "$(budget_left)" --idle "$IDLE" --max-log "$CONSOLE_MAX" "${mods[@]}" \
 		--append "oops=panic loglevel=5 OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
-		>"$WORK/boot-$n.out" 2>&1 || :
+		>"$WORK/boot-$n.out" 2>&1 && BOOT_RC=0 || BOOT_RC=$?
 }
 
 # splat_lines LOG FROM: a kernel report after line FROM: its first
@@ -187,14 +204,17 @@ read_console() {
 		"# grade: done") done=1 ;;
 		"# grade: error: "*) echo "${line#\# grade: error: } (console log: $log)" >"$WORK/error" && return 0 ;;
 		"# start "*) id=${line#\# start } seen='' reason='' start_n=$n ;;
-		"# seen: "*) seen+=${seen:+$US}${line#\# seen: } ;;
+		"# seen: "*) ((${#seen} > 4096)) || seen+=${seen:+$US}${line#\# seen: } ;;
 		"# reason: "*) reason=${line#\# reason: } ;;
 		"ok "[0-9]*" "*) record "${line#ok * }" 1 "$seen" && id='' ;;
 		"not ok "[0-9]*" "*) record "${line#not ok * }" 0 "$seen" "$reason" && id='' ;;
 		esac
 	done < <(tr -d '\r' <"$log")
 	((done)) && return 0
-	if ((began == 0)); then
+	if ((began == 0 && BOOT_RC == 124)); then
+		CRASHED=budget
+		return 0
+	elif ((began == 0)); then
 		local out=${log/console-/boot-}
 		printf 'the guest did not start its scenario: %s\n' "$(tail -n 3 "${out%.log}.out" | paste -sd ' ')" >"$WORK/error"
 		return 0
@@ -203,14 +223,29 @@ read_console() {
 		CRASHED=$id
 		local splat
 		splat=$(splat_lines <(tr -d '\r' <"$log") "$start_n")
-		if [[ -n $splat ]]; then
+		if ((BOOT_RC == 123)); then
+			record "$id" 0 "${seen:+$seen$US}the module printed more than $((CONSOLE_MAX >> 10)) KiB ($(wc -l <"$log") lines) to the console here, and the guest was stopped" \
+				flood "$FLOOD_HINT"
+			NOTRUN[${id%%.*}]="the module flooded the console in $id"
+		elif ((BOOT_RC == 124)); then
+			record "$id" 0 "${seen:+$seen$US}the submission's time budget of $BUDGET s ran out here, and the guest was stopped" budget
+			NOTRUN[${id%%.*}]="the submission's time budget of $BUDGET s ran out in $id"
+		elif [[ -n $splat ]]; then
 			record "$id" 0 "${seen:+$seen$US}the kernel crashed here:$US$splat" crash
 			record "${id%%.*}.no_splat" 0 "$splat" crash
 		else
 			record "$id" 0 "${seen:+$seen$US}the guest stopped answering here (no output for $IDLE s) and was killed" stalled
 		fi
-		NOTRUN[${id%%.*}]="the guest $([[ -n $splat ]] && echo crashed || echo hung) in $id"
+		NOTRUN[${id%%.*}]=${NOTRUN[${id%%.*}]:-the guest $([[ -n $splat ]] && echo crashed || echo hung) in $id}
 	fi
+}
+
+# out_of_budget PART...: the parts no guest will grade: the budget ran out
+out_of_budget() {
+	local p
+	for p in "$@"; do
+		NOTRUN[$p]=${NOTRUN[$p]:-"the submission's time budget of $BUDGET s ran out before it"}
+	done
 }
 
 # run_guests: boot guests until every built part has been graded, each
@@ -223,6 +258,10 @@ run_guests() {
 		[[ $p == hello ]] || wraps+=("$p")
 	done
 	while ((${#parts[@]} + ${#wraps[@]})); do
+		if (($(budget_left) < GUEST_MIN)) || [[ $CRASHED == budget ]]; then
+			out_of_budget "${parts[@]}" "${wraps[@]}"
+			break
+		fi
 		n=$((n + 1))
 		t0=$(now_s)
 		boot "$(IFS=,; echo "${parts[*]}")" "$(IFS=,; echo "${wraps[*]}")" "$n"

@@ -9,6 +9,7 @@
 #           [--tree HOSTDIR:GUESTDIR]... [--append ARGS] [--smp CPUS]
 #           [--timeout SECONDS] [--icount | --warp] [--arch ARCH]
 #           [--busybox PATH] [--memory MiB] [--idle SECONDS]
+#           [--max-log BYTES]
 #
 # --kernel-dir is a kernel directory (scripts/lib.sh: DIR/facts): the
 # image, the cpio tool, the selftest, the busybox and the arch are its,
@@ -36,11 +37,14 @@
 #
 # --idle ends a guest whose console has printed nothing for SECONDS (a
 # kernel spinning with its one CPU, which no guest timer can stop); the
-# exit status is then 125.
+# exit status is then 125. --max-log ends one whose console log passes
+# BYTES (a flood of kernel messages), and cuts the log there; the exit
+# status is then 123. --timeout's end is 124.
 #
 # It prints the QEMU command it runs. The guest's /init (guest/init) runs
 # the scenario and powers off.
-# Exits 0 if the guest ran the scenario to its end.
+# Exits 0 if the guest ran the scenario to its end, 123, 124 or 125 as
+# above, 1 if it ended otherwise before its end.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -49,7 +53,7 @@ set -euo pipefail
 
 WORK='' KDIR='' KERNEL='' CPIO_TOOL='' SCENARIO='' LOG='' SELFTEST='' APPEND=''
 MODULES=() BINS=() TREES=() SMP=1 ICOUNT=()
-TIMEOUT=300 ARCH='' BUSYBOX='' MEMORY=512 IDLE=0
+TIMEOUT=300 ARCH='' BUSYBOX='' MEMORY=512 IDLE=0 MAX_LOG=0
 
 usage() {
 	sed -n '/^#   boot.sh/,/^# Exits/p' "$0" | sed 's/^# \{0,1\}//'
@@ -77,6 +81,7 @@ parse_args() {
 		--busybox) BUSYBOX=$2 ;;
 		--memory) MEMORY=$2 ;;
 		--idle) IDLE=$2 ;;
+		--max-log) MAX_LOG=$2 ;;
 		*) usage ;;
 		esac
 		shift 2
@@ -175,28 +180,35 @@ run_qemu() {
 		-display none -serial stdio -monitor none -kernel "$KERNEL" -initrd "$cpio"
 		-append "console=$console panic=-1 $APPEND")
 	say "   qemu: $(printf '%q ' "${QEMU[@]}")" >&3
-	if ((IDLE == 0)); then
+	if ((IDLE == 0 && MAX_LOG == 0)); then
 		timeout --foreground "$TIMEOUT" "${QEMU[@]}" </dev/null
 	else
 		timeout "$TIMEOUT" "${QEMU[@]}" </dev/null &
-		watch_idle $!
+		watch_console $!
 	fi
 }
 
-# watch_idle PID: wait for PID; kill it once LOG has not grown for IDLE
-# seconds (status 125). It looks five times a second: a guest that ends
-# is waited for a fifth of a second at most.
-watch_idle() {
+# stop PID STATUS: kill PID, wait for it, return STATUS
+stop() {
+	kill "$1" 2>/dev/null || :
+	wait "$1" || :
+	return "$2"
+}
+
+# watch_console PID: wait for PID; kill it once LOG has not grown for
+# IDLE seconds (status 125), or has passed MAX_LOG bytes (status 123:
+# the log is cut there). It looks five times a second: a guest that
+# ends is waited for a fifth of a second at most.
+watch_console() {
 	local pid=$1 size=-1 now still=0
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 0.2
 		now=$(stat -c %s "$LOG")
-		if ((now == size)); then still=$((still + 1)); else still=0 size=$now; fi
-		if ((still >= IDLE * 5)); then
-			kill "$pid" 2>/dev/null || :
-			wait "$pid" || :
-			return 125
+		if ((MAX_LOG && now > MAX_LOG)); then
+			stop "$pid" 123 || { truncate -s "$MAX_LOG" "$LOG" && return 123; }
 		fi
+		if ((now == size)); then still=$((still + 1)); else still=0 size=$now; fi
+		((IDLE == 0 || still < IDLE * 5)) || stop "$pid" 125 || return
 	done
 	wait "$pid"
 }
@@ -211,15 +223,14 @@ main() {
 	t0=$(now_s)
 	run_qemu "$WORK/initramfs.cpio" 3>&1 >"$LOG" 2>&1 || rc=$?
 	say "   guest: $(basename "$SCENARIO") ran for $(elapsed "$t0") s, console log in $LOG"
-	if ((rc == 125)); then
-		warn "   the console printed nothing for $IDLE s: the guest was killed; the end of the console log:"
-		tail -n 20 "$LOG" >&2
-		return 1
-	fi
-	if ((rc == 124)); then
-		warn "   qemu timed out after $TIMEOUT s; the end of the console log:"
-		tail -n 20 "$LOG" >&2
-		return 1
+	case $rc in
+	123) warn "   the console log passed $MAX_LOG bytes: the guest was killed, the log cut there; its end:" ;;
+	124) warn "   qemu timed out after $TIMEOUT s; the end of the console log:" ;;
+	125) warn "   the console printed nothing for $IDLE s: the guest was killed; the end of the console log:" ;;
+	esac
+	if ((rc >= 123 && rc <= 125)); then
+		tail -n 20 "$LOG" | cut -c1-200 >&2
+		return "$rc"
 	fi
 	grep -q '^osc-guest: scenario exit' "$LOG" || {
 		warn "   the guest did not finish its scenario (qemu exit $rc); the end of the console log:"

@@ -27,7 +27,7 @@ PACKAGES=(
 	cpio kmod xz-utils git patch
 	qemu-system-x86 busybox-static
 	sparse python3-ply python3-git
-	tmux shellcheck rsync openssl jq
+	tmux shellcheck rsync openssl jq bubblewrap
 )
 # OSC_DISTRO_HEADERS (lib.sh): Debian's headers for its own kernel;
 # they pull in the kernel image itself, /boot/vmlinuz-*
