@@ -9,6 +9,15 @@
 # instead (the mutations stage grades proc_ops alone).
 
 GC_MARK=/tmp/osc-grade-makefile-ran
+# the secret the corpus' hostile submissions reach for, made at each run
+# (GC_SECRET_TEXT), and the correct files planted beside it to borrow
+GC_SECRET=/tmp/osc-grade-secret GC_BORROWED=/tmp/osc-grade-borrowed GC_SECRET_TEXT=''
+# the hostile submissions that reach for a file outside themselves; the
+# ones that must be judged within a time, and that time in seconds
+GC_REACH=(hostile_computed hostile_split hostile_digraph hostile_symlink hostile_incbin hostile_borrow)
+declare -A GC_WITHIN=([hostile_bombs]=120 [hostile_flood]=60 [hostile_init_hang]=60 [hostile_slow]=75)
+# the batch's budget a submission (hostile_slow runs it out)
+GC_BUDGET=60
 
 # gc_cases: the corpus' submissions to grade, as directories
 gc_cases() {
@@ -106,6 +115,71 @@ gc_refused() {
 	return 1
 }
 
+# gc_plant: the secret, readable by root only as an SSH key is, with
+# text made now (an identifier, so that a compiler error would show it),
+# and a correct jiffies.c beside it to borrow
+gc_plant() {
+	GC_SECRET_TEXT=osc_secret_$(openssl rand -hex 16)
+	rm -rf "$GC_SECRET" "$GC_BORROWED" && (umask 077 && printf '%s\n' "$GC_SECRET_TEXT" >"$GC_SECRET") &&
+		mkdir -p "$GC_BORROWED" && cp "$OSC_TOP/tests/grade/correct/jiffies.c" "$GC_BORROWED/"
+}
+
+gc_unplant() { rm -rf "$GC_SECRET" "$GC_BORROWED"; }
+
+# gc_no_secret PATH...: the secret's text is in no file of PATHs (binary
+# files too: a module or a console log)
+gc_no_secret() {
+	local rc=0 hits
+	hits=$(grep -rlaF -- "$GC_SECRET_TEXT" "$@") || rc=$?
+	((rc == 1)) && return 0
+	say "       ${hits:+the secret is in: ${hits//$'\n'/ }}${hits:-grep failed (exit $rc)}"
+	return 1
+}
+
+# gc_earns_nothing CASE: CASE scored 0
+gc_earns_nothing() {
+	jq -e --arg dir "$1" '.submissions[] | select(.dir == $dir) | .score == 0' "$GC_JSON" >/dev/null && return 0
+	say "       $1 scored $(jq -r --arg dir "$1" '.submissions[] | select(.dir == $dir) | "\(.score)/\(.total)"' "$GC_JSON")"
+	return 1
+}
+
+# gc_within CASE S: CASE was judged in at most S seconds
+gc_within() {
+	jq -e --arg dir "$1" --argjson s "$2" '.submissions[] | select(.dir == $dir) | .seconds <= $s' "$GC_JSON" >/dev/null &&
+		return 0
+	say "       $1 took $(jq -r --arg dir "$1" '.submissions[] | select(.dir == $dir) | .seconds' "$GC_JSON") s"
+	return 1
+}
+
+# gc_isolated: the batch's header says how its builds were isolated
+gc_isolated() { grep -qE '^build (isolated with bubblewrap|NOT isolated from the host.s files)' "$GC_TEXT.err"; }
+
+# gc_untrusted: with no way to isolate a build (OSC_GRADE_SANDBOX=none),
+# grade.sh refuses to grade without --trust: exit 2, and says what to do
+gc_untrusted() {
+	local rc=0 out
+	out=$(cd "$OSC_TOP" && OSC_GRADE_SANDBOX=none ./grade.sh tests/grade/hostile_computed 2>&1) || rc=$?
+	((rc == 2)) && grep -q -- '--trust' <<<"$out" && grep -q 'apt-get install bubblewrap' <<<"$out" && return 0
+	say "       exit $rc: $(tail -n 3 <<<"$out")"
+	return 1
+}
+
+# gc_hostile REACH...: the hostile submissions that reach outside
+# themselves: each earned nothing, and the secret is in no report of the
+# batch, no kept file, nor the KTAP of a run of them alone
+gc_hostile() {
+	local c ktap=$OUT/grade/hostile.ktap keep=$OUT/grade/hostile-keep rc=0
+	for c in "$@"; do
+		expect "$c: it earned nothing from what it reached for" gc_earns_nothing "$c"
+	done
+	expect "the secret is in no report of the batch: text, JSON, CSV, --keep's files" \
+		gc_no_secret "$GC_TEXT" "$GC_TEXT.err" "$GC_JSON" "$GC_CSV" "$GC_KEEP"
+	rm -rf "$keep"
+	(cd "$OSC_TOP" && ./grade.sh --ktap --keep "$keep" "$@") >"$ktap" 2>"$ktap.err" || rc=$?
+	expect "the hostile submissions alone, in KTAP, exit 1 (exit $rc)" [ "$rc" = 1 ]
+	expect "  ... the secret is in neither their KTAP nor their kept files" gc_no_secret "$ktap" "$ktap.err" "$keep"
+}
+
 # gc_case CASE: the checks of one submission of the corpus
 gc_case() {
 	local c=$1 id re
@@ -124,6 +198,8 @@ gc_case() {
 	done < <(grep -E '^(seen|hint|note) ' "$OSC_TOP/$c/expected" || :)
 	! grep -qx 'no_notes' "$OSC_TOP/$c/expected" ||
 		expect "$c: no check carries a note (every passing row is a plain ok)" gc_no_notes "$c"
+	[[ -z ${GC_WITHIN[${c##*/}]:-} ]] ||
+		expect "$c: judged within ${GC_WITHIN[${c##*/}]} s" gc_within "$c" "${GC_WITHIN[${c##*/}]}"
 }
 
 # gc_ktap: the KTAP report has a plan line and a result a submission,
@@ -182,19 +258,29 @@ stage_grade() {
 		[ "$(config_state demo MODULE_SIG)" = n ]
 	mapfile -t cases < <(gc_cases)
 	GC_JSON=$OUT/grade/corpus.json GC_CSV=$OUT/grade/corpus.csv GC_KTAP=$OUT/grade/correct.ktap
-	GC_TEXT=$OUT/grade/corpus.txt
-	mkdir -p "$OUT/grade" && rm -f "$GC_MARK"
+	GC_TEXT=$OUT/grade/corpus.txt GC_KEEP=$OUT/grade/corpus-keep
+	mkdir -p "$OUT/grade" && rm -f "$GC_MARK" && rm -rf "$GC_KEEP"
 	expect "grade.sh refuses a DIR that does not exist: exit 2, and says why" gc_refused
+	expect "grade.sh refuses to grade where no build can be isolated, unless --trust" gc_untrusted
+	expect "plant a secret ($GC_SECRET) and a correct jiffies.c ($GC_BORROWED) outside every submission" gc_plant ||
+		return 1
 	# the batch, as a teacher runs it
-	(cd "$OSC_TOP" && ./grade.sh -j "$OSC_JOBS" --json "$GC_JSON" --csv "$GC_CSV" "${cases[@]}") \
-		>"$GC_TEXT" 2>"$GC_TEXT.err" || rc=$?
+	(cd "$OSC_TOP" && ./grade.sh -j "$OSC_JOBS" --budget "$GC_BUDGET" --keep "$GC_KEEP" --json "$GC_JSON" --csv "$GC_CSV" \
+		"${cases[@]}") >"$GC_TEXT" 2>"$GC_TEXT.err" || rc=$?
 	sed 's/^/       /' "$GC_TEXT.err"
 	expect "the batch of ${#cases[@]} exits 1: some of its checks fail (exit $rc)" [ "$rc" = 1 ]
+	expect "  ... its header says how the builds were isolated" gc_isolated
 	# shellcheck disable=SC2016 # jq's own variables
 	expect "the JSON report has the ${#cases[@]} submissions" \
 		jq -e --argjson n "${#cases[@]}" '.submissions | length == $n' "$GC_JSON" >/dev/null || return 1
 	expect "the CSV has a header and a row a submission, all as wide" gc_csv "${#cases[@]}"
 	for c in "${cases[@]}"; do gc_case "$c"; done
+	local reach=()
+	for c in "${GC_REACH[@]}"; do
+		[[ " ${cases[*]} " != *" tests/grade/$c "* ]] || reach+=("tests/grade/$c")
+	done
+	((${#reach[@]} == 0)) || gc_hostile "${reach[@]}"
+	gc_unplant
 	[[ " ${cases[*]} " != *" tests/grade/evil_makefile "* ]] ||
 		expect "the submission's Makefile never ran ($GC_MARK is not there)" [ ! -e "$GC_MARK" ]
 	[[ " ${cases[*]} " == *" tests/grade/correct "* ]] || return 0

@@ -163,4 +163,17 @@ stage_mutations() {
 	unset OSC_GRADE_CASES
 	expect "  ... the child names the check and what proc_ops/expected says of it" \
 		mu_says "hello.reread: passed, where tests/grade/proc_ops/expected says it must fail"
+
+	# the grader's sandbox turned off: the build runs make as is, on the
+	# host, as root, with the host's files in view; and its self-check
+	# with it (alone, that check refuses to grade: "it runs as root")
+	mu_copy
+	# shellcheck disable=SC2016 # the text of grade/sandbox.sh, for sed
+	mu_sed grade/sandbox.sh 's/^\tmapfile -d .. cmd < <(sb_command "$dir" "$uid" "$@")$/\tcmd=("$@")/
+		/^sandbox_ready() {$/a\	return 0'
+	export OSC_GRADE_CASES=hostile_computed
+	expect "the build's sandbox turned off (grade/sandbox.sh runs make as is) turns grade red on the corpus' hostile_computed" \
+		mu_red grade
+	unset OSC_GRADE_CASES
+	expect "  ... the child says the planted secret reached a report" mu_says "the secret is in: "
 }

@@ -1,0 +1,1 @@
+/tmp/osc-grade-secret
