@@ -132,7 +132,7 @@ gc_no_secret() {
 	local rc=0 hits
 	hits=$(grep -rlaF -- "$GC_SECRET_TEXT" "$@") || rc=$?
 	((rc == 1)) && return 0
-	say "       ${hits:+the secret is in: ${hits//$'\n'/ }}${hits:-grep failed (exit $rc)}"
+	if ((rc == 0)); then say "       the secret is in: ${hits//$'\n'/ }"; else say "       grep failed (exit $rc)"; fi
 	return 1
 }
 
