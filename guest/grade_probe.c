@@ -718,7 +718,9 @@ static int do_seek(const char *path)
 	if (fd < 0)
 		return printf("# seen: open: %s\n", strerror(errno)), 1;
 	len = read_all(fd, first, sizeof(first), sizeof(first));
-	load_ref(path);
+	/* the reference is this reading: the file is not opened again */
+	if (len > 0 && len < TEXT_MAX - 1)
+		memcpy(ref, first, len + 1);
 	seen();
 	if (!read_whole(len, path)) {
 		close(fd);
