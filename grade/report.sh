@@ -5,7 +5,8 @@
 # ARCH, ALL, KTAP and QUIET.
 #   report        text (a row a check) or, with --ktap, KTAP
 #   report_json   {"submissions": [...]}
-#   report_csv    a row a submission, a column a check
+#   report_csv    a row a submission, a column a check, and "notes": the
+#                 checks that passed with a note
 #   all_passed    every check of every submission passed
 
 US=$'\x1f'
@@ -172,14 +173,18 @@ report_csv() {
 	for part in "${PARTS[@]}"; do
 		for c in ${PART_CHECKS[$part]}; do ids+=("$part.$c"); done
 	done
-	(IFS=,; echo "dir,kernel,arch,score,total,seconds,${ids[*]}")
+	(IFS=,; echo "dir,kernel,arch,score,total,seconds,${ids[*]},notes")
 	for i in "${!DIRS[@]}"; do
 		s=$(score "$i")
 		local -A v=()
-		while IFS=$'\t' read -r id c _; do v[$id]=$c; done < <(checks "$i")
+		local notes=() note
+		while IFS=$'\t' read -r id c _ _ _ _ note; do
+			v[$id]=$c
+			[[ $note == - ]] || notes+=("$id")
+		done < <(checks "$i")
 		row="$(csv_field "${DIRS[i]}"),$KVER,$ARCH,${s% *},${s#* },$(cat "${SUBS[i]}/seconds")"
 		for id in "${ids[@]}"; do row+=",${v[$id]:-}"; done
-		echo "$row"
+		echo "$row,$(csv_field "${notes[*]}")"
 		unset v
 	done
 }
