@@ -56,6 +56,10 @@ check, and the other modules are graded in a fresh guest.
   --arch A      x86_64 (default), i386 (a 32-bit kernel, whose jiffies
                 really wraps to 0) or arm64
   --all         a part missing from a submission counts as failed
+  --strict-format  /proc/jiffies and /proc/seconds must read the bare
+                number and a newline, /proc/hello exactly "Hello World"
+                and a newline (by default a label or a unit around the
+                right value passes, with a note that costs no point)
   --json FILE   the verdicts as JSON
   --csv FILE    one row a submission, one column a check (1 or 0)
   --ktap        print KTAP (the kernel's test format) instead of text
@@ -96,6 +100,7 @@ parse_args() {
 		--line) LINE=${2:-} && shift ;;
 		--arch) ARCH=${2:-} && shift ;;
 		--all) ALL=1 ;;
+		--strict-format) export GRADE_STRICT=1 ;;
 		--json) JSON=${2:-} && shift ;;
 		--csv) CSV=${2:-} && shift ;;
 		--ktap) KTAP=1 ;;
@@ -153,13 +158,16 @@ build_grade_kernel() {
 	"$OSC_TOP/scripts/deps.sh" "${deps[@]}" && prepare_and_build "$MODE" "$ARCH"
 }
 
-# probe_bin: the guest's probe, built for ARCH when its source is newer
+# probe_bin: the guest's probe for ARCH, built once a version of its
+# source (named by the source's hash: two checkouts that share a cache
+# each get their own)
 probe_bin() {
-	local bin=$OUT/grade-$ARCH/grade_probe cross
+	local bin cross
+	bin=$OUT/grade-$ARCH/$(sha256sum "$OSC_TOP/guest/grade_probe.c" | cut -c1-12)/grade_probe
 	cross=$(arch_make_args "$ARCH" | sed -n 's/.*CROSS_COMPILE=\([^ ]*\).*/\1/p')
 	mkdir -p "${bin%/*}"
-	if [[ ! -x $bin || $OSC_TOP/guest/grade_probe.c -nt $bin ]]; then
-		"${cross}gcc" -static -O2 -Wall -Werror -o "$bin" "$OSC_TOP/guest/grade_probe.c" || return 1
+	if [[ ! -x $bin ]]; then
+		"${cross}gcc" -static -O2 -Wall -Werror -o "$bin.tmp" "$OSC_TOP/guest/grade_probe.c" && mv "$bin.tmp" "$bin" || return 1
 	fi
 	echo "$bin"
 }

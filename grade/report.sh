@@ -150,10 +150,10 @@ report_json() {
 		s=$(score "$i")
 		checks "$i" | jq -R -s --arg dir "${DIRS[i]}" --arg kernel "$KVER" --arg arch "$ARCH" \
 			--argjson score "${s% *}" --argjson total "${s#* }" \
-			--argjson seconds "$(cat "${SUBS[i]}/seconds")" \
+			--argjson seconds "$(cat "${SUBS[i]}/seconds")" --arg isolation "${GRADE_SANDBOX:-}" \
 			--argjson found "$([[ $(cat "${SUBS[i]}/status") == 2 ]] && echo false || echo true)" '
 			{dir: $dir, kernel: $kernel, arch: $arch, score: $score, total: $total,
-			 seconds: $seconds}
+			 seconds: $seconds, build_isolation: $isolation}
 			+ (if $found then {} else {error: "no module of the lab found"} end)
 			+ {checks: [split("\n")[] | select(length > 0) | split("\t") |
 				map(if . == "-" then "" else . end) |

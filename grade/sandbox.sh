@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2034 # LIMIT_HINT and the limits are for grade/submission.sh and grade.sh too
+# shellcheck shell=bash disable=SC2034 # the limits are for grade/submission.sh and grade.sh too
 # The sandbox a submission's build runs in, and its limits. Sourced by
 # grade.sh, which picks how builds are isolated on this machine, says so
 # in its header and exports it (GRADE_SANDBOX), and by
@@ -41,8 +41,6 @@ SB_MEM_MIB=1024 SB_CPU_S=60 SB_WALL_S=90 SB_NPROC=64 SB_FSIZE_MIB=64 SB_LOG_BYTE
 # adds a slot a run and four a submission)
 SB_UID_BASE=2000000000
 
-# the hint under a build stopped by a limit
-LIMIT_HINT="A module of the lab builds in seconds, in well under 100 MiB: look for a macro that expands without end, an #include of a file by itself, or an array or string of millions of elements."
 
 # sandbox_uid PART: the uid PART's build takes when the grader is root
 sandbox_uid() {

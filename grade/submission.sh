@@ -20,8 +20,9 @@
 #   timings          seconds of the builds ("build S") and of each guest
 #                    ("guestN S")
 #   result.tsv       ID, 1 or 0, what was seen, the reason key, a hint of
-#                    its own (a build's): a line a check; lines of "seen"
-#                    are joined by \x1f, an empty field is "-"
+#                    its own (a build's), a note (a pass with something
+#                    worth saying): a line a check; lines of "seen" and
+#                    "note" are joined by \x1f, an empty field is "-"
 # Exits 0 when it wrote result.tsv (whatever the verdicts), 2 when it
 # found no module ("parts" is then empty), 3 when the guest could not
 # grade (what went wrong is in WORK/error).
@@ -32,7 +33,7 @@ set -euo pipefail
 . "$OSC_TOP/grade/sandbox.sh"
 
 SUB='' WORK=''
-declare -A FILE=() OK=() SEEN=() REASON=() HINT=() NOTRUN=()
+declare -A FILE=() OK=() SEEN=() REASON=() HINT=() NOTE=() NOTRUN=()
 US=$'\x1f'
 # how long a guest may print nothing before it is taken as hung, in
 # seconds of real time; the bytes of a guest's console kept (a module
@@ -43,7 +44,6 @@ IDLE=15 CONSOLE_MAX=$((256 << 10)) BUDGET=${GRADE_BUDGET:-120} GUEST_MIN=10
 # a guest's exit: boot.sh's status (123: the console passed CONSOLE_MAX,
 # 124: the budget ran out, 125: IDLE s of silence)
 BOOT_RC=0 CRASHED=''
-FLOOD_HINT="Print from a module on load and unload, not on every read, or rate-limit it (pr_warn_ratelimited()): each message goes to the console, and a flood of them stalls the machine."
 
 # budget_left: the seconds of the submission's budget not yet spent
 budget_left() { echo $((BUDGET - SECONDS)); }
@@ -65,11 +65,12 @@ find_parts() {
 	done >"$WORK/parts"
 }
 
-# record ID OK SEEN [REASON [HINT]]: a verdict; the first one for ID
-# stands. HINT, if any, is this failure's own, over grade/checks.tsv's.
+# record ID OK SEEN [REASON [HINT [NOTE]]]: a verdict; the first one for
+# ID stands. HINT, if any, is this failure's own, over grade/checks.tsv's;
+# NOTE, a passing check's note.
 record() {
 	[[ -z ${OK[$1]:-} ]] || return 0
-	OK[$1]=$2 SEEN[$1]=$3 REASON[$1]=${4:-} HINT[$1]=${5:-}
+	OK[$1]=$2 SEEN[$1]=$3 REASON[$1]=${4:-} HINT[$1]=${5:-} NOTE[$1]=${6:-}
 }
 
 # outside_includes DIR: the lines of DIR's sources that reach for files
@@ -81,20 +82,53 @@ outside_includes() {
 	printf '%s\n' "$out"
 }
 
-# stage PART: the scratch copy of PART: its file as PART.c, every header
-# of the submission beside it, and our Kbuild
+# objects_of PART: the other objects the submission links into the
+# module of FILE[PART], when its own Makefile or Kbuild (read as text,
+# never run) says "NAME-objs := a.o b.o" or "NAME-y += ..." with FILE's
+# object among them: a part split over two files. Each is a file of the
+# same directory; a line that names anything else is not followed.
+objects_of() {
+	local file=${FILE[$1]} dir base list o mf
+	dir=$(dirname "$file") base=$(basename "$file" .c)
+	for mf in Kbuild Makefile makefile GNUmakefile; do
+		[[ -f $SUB/$dir/$mf && ! -L $SUB/$dir/$mf ]] || continue
+		list=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' "$SUB/$dir/$mf" |
+			sed -nE 's/^[[:space:]]*[A-Za-z0-9_]+-(objs|y)[[:space:]]*[:+]?=[[:space:]]*//p' |
+			grep -E "(^|[[:space:]])$base\.o([[:space:]]|\$)" | head -n 1) || continue
+		for o in $list; do
+			[[ $o =~ ^[A-Za-z0-9_]+\.o$ && -f $SUB/$dir/${o%.o}.c && ! -L $SUB/$dir/${o%.o}.c ]] || return 0
+		done
+		echo "$list"
+		return 0
+	done
+}
+
+# stage PART: the scratch copy of PART: its file as PART.c (or, split
+# over files, each under its own name, an object named PART renamed
+# PART_main), every header of the submission beside it, and our Kbuild
 stage() {
-	local part=$1 dir=$WORK/build/$1
+	local part=$1 dir=$WORK/build/$1 objs o name ys=()
 	mkdir -p "$dir"
-	cp -- "$SUB/${FILE[$part]}" "$dir/$part.c"
+	objs=$(objects_of "$part")
+	if [[ -z $objs ]]; then
+		cp -- "$SUB/${FILE[$part]}" "$dir/$part.c"
+		printf 'obj-m := %s.o\n' "$part" >"$dir/Kbuild"
+	else
+		for o in $objs; do
+			name=${o%.o}
+			[[ $name != "$part" ]] || name=${part}_main
+			cp -- "$SUB/$(dirname "${FILE[$part]}")/${o%.o}.c" "$dir/$name.c"
+			ys+=("$name.o")
+		done
+		printf 'obj-m := %s.o\n%s-y := %s\n' "$part" "$part" "${ys[*]}" >"$dir/Kbuild"
+	fi
 	(cd "$SUB" && find . -type f -name '*.h' -exec cp -t "$dir/" -- {} +)
-	printf 'obj-m := %s.o\n' "$part" >"$dir/Kbuild"
 }
 
 # build PART: make's modules target on the scratch copy; its verdict in
 # build-PART.verdict (run in the background, one a part, all at once)
 build() {
-	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad rc=0 limit
+	local part=$1 dir=$WORK/build/$1 log=$WORK/build-$1.log first hint make_args bad rc=0 limit reason
 	read -ra make_args <<<"$(kernel_fact "$GRADE_DIR" MAKE)"
 	# the text match is for the message only (it says why); the sandbox
 	# is the guard
@@ -109,33 +143,46 @@ build() {
 	sed -i "s|$dir/||g" "$log"
 	limit=$(limit_reached "$log" "$rc")
 	if [[ -z $limit && -f $dir/$part.ko ]]; then
-		printf '1\t%s\t-\t-\n' "$(w=$(warnings "$log") && echo "${w:--}")" >"$WORK/build-$part.verdict"
+		printf '1\t-\t-\t-\t%s\n' "$(w=$(warnings "$log") && echo "${w:--}")" >"$WORK/build-$part.verdict"
 		return 0
 	fi
 	first=$(grep -m1 -E 'error:|Error:|ERROR:|outside the submission' "$log" || tail -n 1 "$log")
 	hint=$(build_hint "$log")
-	[[ -z $limit ]] || first=$limit hint=$LIMIT_HINT
-	printf '0\t%s\tbuild_error\t%s\n' "${first}$(w=$(warnings "$log") && [[ -n $w ]] && printf '%s%s' "$US" "$w")" \
-		"${hint:--}" >"$WORK/build-$part.verdict"
+	reason=build_error
+	[[ -z $limit ]] || first=$limit hint='' reason=build_limit
+	printf '0\t%s\t%s\t%s\t-\n' "${first}$(w=$(warnings "$log") && [[ -n $w ]] && printf '%s%s' "$US" "$w")" \
+		"$reason" "${hint:--}" >"$WORK/build-$part.verdict"
 }
 
 # build_all: every part built at once; their verdicts
 build_all() {
-	local part ok seen reason hint
+	local part ok seen reason hint note
 	for part in "${!FILE[@]}"; do build "$part" & done
 	wait
 	for part in "${!FILE[@]}"; do
-		IFS=$'\t' read -r ok seen reason hint <"$WORK/build-$part.verdict"
+		IFS=$'\t' read -r ok seen reason hint note <"$WORK/build-$part.verdict"
 		[[ $seen != - ]] || seen=''
-		record "$part.build" "$ok" "$seen" "${reason#-}" "${hint#-}"
+		[[ $note != - ]] || note=''
+		record "$part.build" "$ok" "$seen" "${reason#-}" "${hint#-}" "$note"
 	done
 }
 
-# warnings LOG: the compiler's warnings, each with its file and line,
-# and the notes of grade/build-hints.tsv on the sources
+# warnings LOG: the compiler's warnings, each at the submission's file
+# and line (a warning inside a kernel header's macro is placed where the
+# submission expanded it), and the notes of grade/build-hints.tsv on the
+# sources
 warnings() {
 	{
-		grep -E '^[^ :]+:[0-9]+:([0-9]+:)? warning:' "$1" | head -n 5
+		awk '
+			function flush() { if (w != "") print (at != "" ? at ": " : "") w; w = at = "" }
+			/: (warning|error): / { flush() }
+			/: warning: / {
+				w = $0; sub(/^.*: warning: /, "warning: ", w)
+				if ($0 ~ /^[^\/ :]+\.[ch]:[0-9]+:/) { at = $0; sub(/:[0-9]+: warning: .*/, "", at) }
+				next
+			}
+			w != "" && at == "" && /^[^\/ :]+\.[ch]:[0-9]+:[0-9]+: note: / { at = $0; sub(/:[0-9]+: note: .*/, "", at) }
+			END { flush() }' "$1" | awk '!seen[$0]++' | head -n 5
 		source_notes "$(dirname "$1")/build/$(basename "$1" .log | sed 's/^build-//')"
 	} | paste -sd "$US" || :
 }
@@ -150,12 +197,28 @@ source_notes() {
 	done <"$OSC_TOP/grade/build-hints.tsv"
 }
 
-# build_hint LOG: the hint of grade/build-hints.tsv's first matching row
+# first_error LOG: the build's first error (the compiler's or modpost's)
+# and its context: the "In file included from" lines before it, its
+# source line and notes after it, up to the next diagnostic
+first_error() {
+	awk '
+		on && (/: (error|warning): / || /: In function / || /^(cc1|make|ERROR: |In file included from )/) { exit }
+		on && n++ < 12 { print; next }
+		on { exit }
+		/^In file included from |^ +from / { inc = inc $0 "\n"; next }
+		/: (fatal )?error: |^ERROR: / { on = 1; printf "%s%s\n", inc, $0; next }
+		{ inc = "" }' "$1"
+}
+
+# build_hint LOG: the hint of grade/build-hints.tsv's first row that
+# matches the build's first error (first_error), not any line of the log
 build_hint() {
-	local kind re hint
+	local kind re hint first
+	first=$(first_error "$1")
+	[[ -n $first ]] || return 0
 	while IFS=$'\t' read -r kind re hint; do
 		[[ $kind == error ]] || continue
-		grep -qE -- "$re" "$1" && { printf '%s' "$hint"; return 0; }
+		grep -qE -- "$re" <<<"$first" && { printf '%s' "$hint"; return 0; }
 	done <"$OSC_TOP/grade/build-hints.tsv"
 }
 
@@ -173,7 +236,7 @@ boot() {
 	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$GRADE_DIR" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
 		--scenario "$OSC_TOP/guest/grade.sh" --log "$WORK/console-$n.log" --warp \
 		--timeout "$(budget_left)" --idle "$IDLE" --max-log "$CONSOLE_MAX" "${mods[@]}" \
-		--append "oops=panic loglevel=5 OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps" \
+		--append "oops=panic loglevel=5 OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps OSC_GRADE_STRICT=${GRADE_STRICT:-0}" \
 		>"$WORK/boot-$n.out" 2>&1 && BOOT_RC=0 || BOOT_RC=$?
 }
 
@@ -193,7 +256,7 @@ splat_lines() {
 # began), CRASHED (the check running when the guest stopped, if any). A
 # guest that never began its scenario is the grader's error (WORK/error).
 read_console() {
-	local log=$1 line id='' seen='' reason='' n=0 start_n=0 done=0 began=0
+	local log=$1 line id='' seen='' reason='' note='' n=0 start_n=0 done=0 began=0
 	STARTED=() CRASHED=''
 	while IFS= read -r line; do
 		n=$((n + 1))
@@ -203,10 +266,11 @@ read_console() {
 		"# grade: notrun "*) line=${line#\# grade: notrun } && NOTRUN[${line%%:*}]=${line#*: } ;;
 		"# grade: done") done=1 ;;
 		"# grade: error: "*) echo "${line#\# grade: error: } (console log: $log)" >"$WORK/error" && return 0 ;;
-		"# start "*) id=${line#\# start } seen='' reason='' start_n=$n ;;
+		"# start "*) id=${line#\# start } seen='' reason='' note='' start_n=$n ;;
 		"# seen: "*) ((${#seen} > 4096)) || seen+=${seen:+$US}${line#\# seen: } ;;
 		"# reason: "*) reason=${line#\# reason: } ;;
-		"ok "[0-9]*" "*) record "${line#ok * }" 1 "$seen" && id='' ;;
+		"# note: "*) note+=${note:+$US}${line#\# note: } ;;
+		"ok "[0-9]*" "*) record "${line#ok * }" 1 "$seen" '' '' "$note" && id='' ;;
 		"not ok "[0-9]*" "*) record "${line#not ok * }" 0 "$seen" "$reason" && id='' ;;
 		esac
 	done < <(tr -d '\r' <"$log")
@@ -225,7 +289,7 @@ read_console() {
 		splat=$(splat_lines <(tr -d '\r' <"$log") "$start_n")
 		if ((BOOT_RC == 123)); then
 			record "$id" 0 "${seen:+$seen$US}the module printed more than $((CONSOLE_MAX >> 10)) KiB ($(wc -l <"$log") lines) to the console here, and the guest was stopped" \
-				flood "$FLOOD_HINT"
+				flood
 			NOTRUN[${id%%.*}]="the module flooded the console in $id"
 		elif ((BOOT_RC == 124)); then
 			record "$id" 0 "${seen:+$seen$US}the submission's time budget of $BUDGET s ran out here, and the guest was stopped" budget
@@ -302,13 +366,14 @@ fill() {
 # write_results: result.tsv; an empty field is "-" (a shell's read
 # would merge two tabs)
 write_results() {
-	local part c id seen
+	local part c id seen note
 	for part in "${PARTS[@]}"; do
 		[[ -n ${FILE[$part]:-} ]] || continue
 		for c in ${PART_CHECKS[$part]}; do
 			id=$part.$c
-			seen=${SEEN[$id]//$'\t'/ }
-			printf '%s\t%s\t%s\t%s\t%s\n' "$id" "${OK[$id]}" "${seen:--}" "${REASON[$id]:--}" "${HINT[$id]:--}"
+			seen=${SEEN[$id]//$'\t'/ } note=${NOTE[$id]:-}
+			note=${note//$'\t'/ }
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "${OK[$id]}" "${seen:--}" "${REASON[$id]:--}" "${HINT[$id]:--}" "${note:--}"
 		done
 	done >"$WORK/result.tsv"
 }

@@ -86,7 +86,7 @@ gc_no_notes() {
 		"\(.id): \(.note)"' "$GC_JSON")
 	[[ -z $with ]] && return 0
 	say "       notes where none belong:"
-	sed 's/^/         | /' <<<"$with"
+	printf '%s\n' "$with" | sed 's/^/         | /'
 	return 1
 }
 
