@@ -17,7 +17,7 @@ JOBS=$(nproc) LINE=$OSC_BASE_LINE ARCH=x86_64 JSON='' CSV='' KTAP=0 QUIET=0 KEEP
 DIRS=()
 # RUN: this run's scratch directory; SUBS[i]: the i-th submission's
 # work directory in it
-RUN='' KVER='' MODE='' GRADE_SELFTEST=''
+RUN='' KVER='' MODE=''
 # UID_BASE: the first uid of this run's builds when grading as root (a
 # slot of 10,000 a run, so that two runs at once share none)
 UID_BASE=$((SB_UID_BASE + ($$ % 200000) * 10000))
@@ -51,8 +51,7 @@ check, and the other modules are graded in a fresh guest.
 
   -j N          grade N submissions at once, a guest each (default: the
                 number of cores)
-  --line L      the kernel line: 7.3 (default), 6.12 or 6.1 (the seek
-                check runs the 7.3 selftest on every line)
+  --line L      the kernel line: 7.3 (default), 6.12 or 6.1
   --arch A      x86_64 (default), i386 (a 32-bit kernel, whose jiffies
                 really wraps to 0) or arm64
   --all         a part missing from a submission counts as failed
@@ -142,13 +141,13 @@ grade_mode() {
 		{ warn "grade.sh: no $ARCH kernel on $LINE in ./kernels; try --arch x86_64, or --line $OSC_BASE_LINE"; exit 2; }
 }
 
-# kernel_ready: the kernel, its build directory and the selftest are
-# there and of one build
+# kernel_ready: the kernel and its build directory are there and of one
+# build
 kernel_ready() {
 	local dir
 	dir=$(mode_build_dir "$MODE")
-	[[ -f $OUT/$MODE/facts && -f $OUT/$MODE/$(basename "$(arch_image "$ARCH")") && -f $dir/Module.symvers &&
-		-x $(selftest_dir "$ARCH")/osc_procfs_test ]] && cmp -s "$dir/.config" "$OUT/$MODE/.config"
+	[[ -f $OUT/$MODE/facts && -f $OUT/$MODE/$(basename "$(arch_image "$ARCH")") && -f $dir/Module.symvers ]] &&
+		cmp -s "$dir/.config" "$OUT/$MODE/.config"
 }
 
 # build_grade_kernel: what make demo does up to the boot, for MODE
@@ -173,37 +172,17 @@ probe_bin() {
 }
 
 # export_kernel: what grade/submission.sh reads from the environment:
-# GRADE_DIR, MODE's kernel directory, the selftest (base_selftest's, or the
-# directory's own) and the probe; KVER for the report
+# GRADE_DIR, MODE's kernel directory, and the probe; KVER for the report
 export_kernel() {
-	export GRADE_DIR=$OUT/$MODE GRADE_SELFTEST GRADE_PROBE
-	GRADE_SELFTEST=${GRADE_SELFTEST:-$(kernel_path "$GRADE_DIR" SELFTEST)}
+	export GRADE_DIR=$OUT/$MODE GRADE_PROBE
 	GRADE_PROBE=$(probe_bin) || { warn "grade.sh: could not build guest/grade_probe.c for $ARCH"; return 1; }
 	KVER=$(kernel_fact "$GRADE_DIR" KVER)
 }
 
 # prepare_kernel: the grading kernel of LINE, built if it is not there
-# yet (on_line gives the line's cache paths). The selftest that the seek
-# check runs is the base line's on every line: the check is the same
-# whatever the kernel, and 6.1's kselftest harness has no -r to run one
-# test (it runs them all).
+# yet (on_line gives the line's cache paths)
 prepare_kernel() {
-	[[ $LINE == "$OSC_BASE_LINE" ]] || base_selftest || exit 2
 	on_line "$LINE" prepare_line_kernel
-}
-
-# base_selftest: GRADE_SELFTEST, the base line's selftest for ARCH, built
-# (with the base line's tree) if it is not there yet
-base_selftest() {
-	set_paths
-	GRADE_SELFTEST=$(selftest_dir "$ARCH")/osc_procfs_test
-	[[ -x $GRADE_SELFTEST ]] && return 0
-	say "grade.sh: the selftest of $OSC_BASE_LINE for $ARCH is not built yet: building it"
-	if [[ ! -d $GTREE/tools/testing/selftests/osc_procfs ]]; then
-		step "prepare the kernel source ($KERNEL_SRC)" prepare_tree &&
-			mkdir -p "$OUT" && step "apply the series with apply.sh ($GTREE)" apply_series || return 1
-	fi
-	mkdir -p "$OUT" && step "build the selftest" build_selftest "$ARCH"
 }
 
 prepare_line_kernel() {

@@ -12,39 +12,38 @@
 #   build/           its build directory for external modules, made by the
 #                    kernel's own scripts/package/install-extmod-build (as
 #                    the linux-headers packages are)
-#   bin/             gen_init_cpio, the selftest, grade_probe and busybox
+#   bin/             gen_init_cpio, grade_probe and busybox
 
-# make_kit DIR: the kit of the prepared kernel (GRADE_DIR, GRADE_SELFTEST,
-# GRADE_PROBE) in DIR, which must not exist
+# make_kit DIR: the kit of the prepared kernel (GRADE_DIR, GRADE_PROBE) in
+# DIR, which must not exist
 make_kit() {
 	local dir=$1 from=$GRADE_DIR image arch k
 	image=$(kernel_fact "$from" IMAGE) arch=$(kernel_fact "$from" ARCH)
 	mkdir -p "$dir/bin" || return 1
 	cp "$(kernel_path "$from" IMAGE)" "$dir/$image" &&
-		cp "$(kernel_path "$from" CPIO)" "$(kernel_path "$from" BUSYBOX)" "$GRADE_SELFTEST" \
-			"$GRADE_PROBE" "$dir/bin/" || return 1
+		cp "$(kernel_path "$from" CPIO)" "$(kernel_path "$from" BUSYBOX)" "$GRADE_PROBE" "$dir/bin/" || return 1
 	# run from the object directory, as "make bindeb-pkg" runs it; CC is
 	# the host's, so that the build's host programs stay the host's own
 	(cd "$(kernel_path "$from" BUILD)" && srctree=$GTREE objtree=. SRCARCH=$(arch_image "$arch" | cut -d/ -f2) \
 		CC=gcc HOSTCC=gcc sh "$GTREE/scripts/package/install-extmod-build" "$dir/build") || return 1
 	{
 		for k in ARCH HZ KVER MAKE; do printf '%s=%s\n' "$k" "$(kernel_fact "$from" "$k")"; done
-		printf 'IMAGE=%s\nCPIO=bin/gen_init_cpio\nSELFTEST=bin/osc_procfs_test\n' "$image"
+		printf 'IMAGE=%s\nCPIO=bin/gen_init_cpio\n' "$image"
 		printf 'BUSYBOX=bin/busybox\nPROBE=bin/grade_probe\nBUILD=build\n'
 	} >"$dir/facts"
 }
 
-# use_kit DIR: GRADE_DIR, GRADE_SELFTEST and GRADE_PROBE from the kit in
+# use_kit DIR: GRADE_DIR and GRADE_PROBE from the kit in
 # DIR, ARCH and KVER for the report; or exit 2 saying what is missing
 use_kit() {
 	local dir f
 	dir=$(cd "$1" && pwd) || exit 2
-	for f in facts build/Module.symvers bin/gen_init_cpio bin/osc_procfs_test bin/grade_probe bin/busybox; do
+	for f in facts build/Module.symvers bin/gen_init_cpio bin/grade_probe bin/busybox; do
 		[[ -e $dir/$f ]] ||
 			{ warn "grade.sh: --kit $1 has no $f: make one with ./grade.sh --make-kit DIR"; exit 2; }
 	done
-	export GRADE_DIR=$dir GRADE_SELFTEST GRADE_PROBE
-	GRADE_SELFTEST=$(kernel_path "$dir" SELFTEST) GRADE_PROBE=$(kernel_path "$dir" PROBE)
+	export GRADE_DIR=$dir GRADE_PROBE
+	GRADE_PROBE=$(kernel_path "$dir" PROBE)
 	ARCH=$(kernel_fact "$dir" ARCH) KVER=$(kernel_fact "$dir" KVER)
 	[[ -f $OSC_TOP/scripts/arch/$ARCH ]] || { warn "grade.sh: the kit's arch $ARCH has no facts in scripts/arch/"; exit 2; }
 }

@@ -11,8 +11,7 @@
 #
 # The kernel comes from the environment grade.sh exports: GRADE_DIR, the
 # grading kernel's directory (scripts/lib.sh, "A kernel directory": in
-# the cache, or a kit), GRADE_SELFTEST, the selftest the seek check
-# runs, and GRADE_PROBE, the guest's probe. WORK gets:
+# the cache, or a kit), and GRADE_PROBE, the guest's probe. WORK gets:
 #   parts            PART and the file it was taken from, a line each
 #   build/PART/      the scratch copy: PART.c, the headers, Kbuild
 #   build-PART.log   the compiler's output
@@ -233,7 +232,7 @@ boot() {
 	for p in ${parts//,/ } ${wraps//,/ }; do
 		[[ " ${mods[*]} " == *"/$p.ko "* ]] || mods+=(--module "$WORK/build/$p/$p.ko")
 	done
-	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$GRADE_DIR" --selftest "$GRADE_SELFTEST" --bin "$GRADE_PROBE" \
+	"$OSC_TOP/scripts/boot.sh" --kernel-dir "$GRADE_DIR" --bin "$GRADE_PROBE" \
 		--scenario "$OSC_TOP/guest/grade.sh" --log "$WORK/console-$n.log" --warp \
 		--timeout "$(budget_left)" --idle "$IDLE" --max-log "$CONSOLE_MAX" "${mods[@]}" \
 		--append "oops=panic loglevel=5 OSC_GRADE=$parts OSC_GRADE_WRAP=$wraps OSC_GRADE_STRICT=${GRADE_STRICT:-0}" \

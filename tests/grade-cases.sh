@@ -4,7 +4,7 @@
 # file (it uses tests/lib/check.sh and ktap.sh). ./grade.sh grades the
 # corpus of tests/grade/ (its README says what each submission is) on the
 # kernel demo of ./kernels, make demo's, with no test key (built here
-# first; build_m made the selftest); each submission's checks are
+# first, after build_m); each submission's checks are
 # held to its file "expected". OSC_GRADE_CASES names a few of them
 # instead (the mutations stage grades proc_ops alone).
 
