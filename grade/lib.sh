@@ -9,7 +9,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 PARTS=()
-declare -A PART_CHECKS=()
+declare -gA PART_CHECKS=()
 while read -r _part _checks; do
 	[[ -n $_part && $_part != \#* ]] || continue
 	PARTS+=("$_part")

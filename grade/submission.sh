@@ -27,12 +27,12 @@
 # grade (what went wrong is in WORK/error).
 set -euo pipefail
 # shellcheck source=grade/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=grade/sandbox.sh
 . "$OSC_TOP/grade/sandbox.sh"
 
 SUB='' WORK=''
-declare -A FILE=() OK=() SEEN=() REASON=() HINT=() NOTE=() NOTRUN=()
+declare -gA FILE=() OK=() SEEN=() REASON=() HINT=() NOTE=() NOTRUN=()
 US=$'\x1f'
 # how long a guest may print nothing before it is taken as hung, in
 # seconds of real time; the bytes of a guest's console kept (a module
@@ -296,8 +296,10 @@ read_console() {
 		elif [[ -n $splat ]]; then
 			record "$id" 0 "${seen:+$seen$US}the kernel crashed here:$US$splat" crash
 			record "${id%%.*}.no_splat" 0 "$splat" crash
-		else
+		elif ((BOOT_RC == 125)); then
 			record "$id" 0 "${seen:+$seen$US}the guest stopped answering here (no output for $IDLE s) and was killed" stalled
+		else
+			record "$id" 0 "${seen:+$seen$US}the guest ended here, with no result and no kernel report: it was reset (a triple fault, or a stack overflow)" crash
 		fi
 		NOTRUN[${id%%.*}]=${NOTRUN[${id%%.*}]:-the guest $([[ -n $splat ]] && echo crashed || echo hung) in $id}
 	fi
@@ -393,4 +395,6 @@ main() {
 	write_results
 }
 
-main "$@"
+# run, or sourced for its functions (the stage grade_logs reads recorded
+# consoles with read_console)
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"

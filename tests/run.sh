@@ -88,7 +88,7 @@ line_suffix() { [[ $1 == "$OSC_BASE_LINE" ]] || echo "_${1//./_}"; }
 # grade_lines and mutations
 plan_stages() {
 	local line sfx s i kind
-	STAGES=(deps shellcheck grade_probe)
+	STAGES=(deps shellcheck grade_probe grade_logs)
 	for line in "${OSC_LINES[@]}"; do
 		sfx=$(line_suffix "$line")
 		for s in "${LINE_STAGES[@]}"; do
