@@ -125,7 +125,7 @@ sb_bwrap_args() {
 	((EUID == 0)) || printf '%s\0' --unshare-user
 	printf '%s\0' --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/sbin /sbin
 	[[ ! -e /lib64 ]] || printf '%s\0' --symlink usr/lib64 /lib64
-	printf '%s\0' --proc /proc --dev /dev --size $((64 << 20)) --tmpfs /tmp
+	printf '%s\0' --proc /proc --dev /dev --perms 1777 --size $((64 << 20)) --tmpfs /tmp
 	sb_parents /etc/alternatives "$kbuild" ${src:+"$src"} "$dir"
 	for t in /etc/alternatives /etc/ld.so.cache; do
 		[[ ! -e $t ]] || printf '%s\0' --ro-bind "$t" "$t"
