@@ -12,7 +12,8 @@
 # exit status is 0 only when nothing failed.
 #
 #   tests/run.sh            all stages
-#   tests/run.sh STAGE...   only these (they build on the cache as it is)
+#   tests/run.sh STAGE...   only these (they build on the cache as it is),
+#                           each line's source stage first where they read it
 #   tests/run.sh --list     the stages, in order, with their cells
 #
 # Where things are:
@@ -80,6 +81,29 @@ in_line() {
 # line_suffix LINE: what LINE's stages add to their names ("" on the base
 # line, _6_12 on 6.12)
 line_suffix() { [[ $1 == "$OSC_BASE_LINE" ]] || echo "_${1//./_}"; }
+
+# NO_SOURCE: the stages that read no line's kernel source
+NO_SOURCE=(deps shellcheck grade_probe grade_logs docs)
+
+# with_sources STAGE...: STAGES, these stages, and before the first that
+# reads a line's source, that line's stage source (unless it is named):
+# a stage named alone finds the source in the state the tests need
+# (scripts/source.sh), whatever state make demo or grade.sh left it in
+with_sources() {
+	local s line src
+	local -A named=()
+	for s in "$@"; do named[$s]=1; done
+	STAGES=()
+	for s in "$@"; do
+		if [[ " ${NO_SOURCE[*]} " != *" $s "* ]]; then
+			line=${STAGE_LINE[$s]:-$OSC_BASE_LINE}
+			src=source$(line_suffix "$line")
+			[[ -n ${named[$src]:-} ]] || STAGES+=("$src")
+			named[$src]=1
+		fi
+		STAGES+=("$s")
+	done
+}
 
 # plan_stages: STAGES, in order: deps and shellcheck; then for each
 # kernel line its LINE_STAGES (BASE_ONLY ones on the base line only) and
@@ -178,7 +202,7 @@ main() {
 		[[ -n ${STAGE_LINE[$s]:-} ]] || declare -F "stage_$s" >/dev/null ||
 			die "no stage '$s'; the stages: ${STAGES[*]}"
 	done
-	(($#)) && STAGES=("$@")
+	(($#)) && with_sources "$@"
 	set_paths
 	mkdir -p "$OUT"
 	RESULTS=$OUT/stage-results.$$
