@@ -10,6 +10,8 @@
 #                              kernel with its headers, and a
 #                              sparse new enough for 7.3 (built from
 #                              Debian's source package into the cache)
+#   scripts/deps.sh --sparse   what make demo needs, and that sparse
+#                              (what make quick needs)
 #
 # A kernel line whose Debian suite is not this machine's release (7.3 is
 # in trixie-backports) is fetched with apt-get download through a private
@@ -191,14 +193,15 @@ main() {
 			read -ra more <<<"$(arch_fact "$arch" packages)"
 			pkgs+=("${more[@]}")
 		done
-	elif (($#)); then
-		die "usage: scripts/deps.sh [--matrix]"
+	elif (($#)) && [[ $1 != --sparse ]]; then
+		die "usage: scripts/deps.sh [--matrix | --sparse]"
 	fi
 	for line in "${lines[@]}"; do
 		if own_suite "$line"; then pkgs+=("$(line_pkg "$line")"); else fetch+=("$line"); fi
 	done
 	install_packages "${pkgs[@]}"
 	for line in "${fetch[@]}"; do fetch_line_source "$line"; done
+	[[ ${1:-} != --sparse ]] || build_sparse
 	[[ ${1:-} == --matrix ]] || return 0
 	for arch in $(matrix_arches); do
 		[[ $(arch_fact "$arch" busybox) == host ]] || fetch_busybox "$arch"
